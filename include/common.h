@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef OSAPI_LAUNCH_COMMON_H
+#define OSAPI_LAUNCH_COMMON_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Exit codes.  Where systemd.exec(5) has a code for the same failure we use
+ * its number, so an operator who knows systemd's "status=217/USER" reads
+ * ours the same way.  The table in src/die.c names each one; the man page
+ * osapi-launch(8) lists them.
+ */
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_GENERIC = 1,	  /* systemd EXIT_FAILURE */
+	EXIT_USAGE = 64,	  /* sysexits EX_USAGE: bad command line */
+	EXIT_INSECURE = 77,	  /* sysexits EX_NOPERM: setuid, AT_SECURE */
+	EXIT_CONFIG = 78,	  /* sysexits EX_CONFIG: invalid config */
+	EXIT_CHDIR = 200,	  /* systemd EXIT_CHDIR */
+	EXIT_FDS = 202,		  /* systemd EXIT_FDS */
+	EXIT_EXEC = 203,	  /* systemd EXIT_EXEC */
+	EXIT_LIMITS = 205,	  /* systemd EXIT_LIMITS */
+	EXIT_SIGNAL_MASK = 207,	  /* systemd EXIT_SIGNAL_MASK */
+	EXIT_SECUREBITS = 213,	  /* systemd EXIT_SECUREBITS */
+	EXIT_GROUP = 216,	  /* systemd EXIT_GROUP */
+	EXIT_USER = 217,	  /* systemd EXIT_USER */
+	EXIT_CAPABILITIES = 218,  /* systemd EXIT_CAPABILITIES */
+	EXIT_NO_NEW_PRIVS = 227,  /* systemd EXIT_NO_NEW_PRIVILEGES */
+	EXIT_SELINUX = 229,	  /* systemd EXIT_SELINUX_CONTEXT */
+	EXIT_APPARMOR = 231,	  /* systemd EXIT_APPARMOR_PROFILE */
+	EXIT_VERIFY = 248,	  /* ours: process state differs from the plan */
+};
+
+/*
+ * The launch steps, in the order launch() runs them.  Each names the step in
+ * messages ("osapi-launch: <step>: ...") and carries its exit code; the
+ * fault-injection build can fail any of them by name.
+ */
+enum step {
+	STEP_SIGNALS,
+	STEP_RLIMITS,
+	STEP_SELINUX,
+	STEP_APPARMOR,
+	STEP_BOUNDING_SET,
+	STEP_SECUREBITS,
+	STEP_GROUPS,
+	STEP_CHANGE_ID,
+	STEP_AMBIENT,
+	STEP_WORKDIR,
+	STEP_UMASK,
+	STEP_NO_NEW_PRIVS,
+	STEP_FDS,
+	STEP_VERIFY,
+	STEP_EXEC,
+	STEP__MAX,
+	/* Not launch steps, but they need a name and a code too. */
+	STEP_CONFIG = STEP__MAX,
+	STEP_USAGE,
+	STEP_STARTUP,
+	STEP_PLAN_USER,
+	STEP_PLAN_GROUP,
+	STEP_PLAN_EXEC,
+	STEP__ALL,
+};
+
+const char *step_name(enum step s);
+enum exit_code step_exit_code(enum step s);
+int step_by_name(const char *name);
+
+/* The one way out of a failed launch: prints "osapi-launch: STEP: what (ERRNO)"
+ * and exits with the step's code.  err is an errno value, or 0. */
+_Noreturn void die(enum step s, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Where a value came from, for messages and --check --json. */
+struct origin {
+	const char *file; /* NULL: built-in default or command line */
+	unsigned line;
+};
+
+struct word {
+	char *s;
+	struct origin at;
+	bool optional; /* systemd's "-" prefix */
+};
+
+struct words {
+	struct word *v;
+	size_t n;
+};
+
+void words_push(struct words *w, const char *s, size_t len, struct origin at,
+		bool optional);
+void words_clear(struct words *w);
+
+/* Collected configuration errors: all are reported in one run, as doas does. */
+struct diag {
+	char **msg;
+	size_t n;
+};
+
+void diag_add(struct diag *d, struct origin at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void diag_print(const struct diag *d);
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+const char *errno_name(int err);
+
+/*
+ * Fault injection, for test builds only (meson -Dfault_injection=true): the
+ * step named by OSAPI_LAUNCH_FAULT fails as if its system call had returned
+ * EIO, so a test can prove that every failure path stops the launch.  In a
+ * release build INJECT() is the constant false and the compiler drops it.
+ */
+#ifdef OSAPI_FAULT_INJECTION
+#include <errno.h>
+extern int fault_armed;
+#define INJECT(s) (fault_armed == (int)(s) ? (errno = EIO, true) : false)
+#else
+#define INJECT(s) false
+#endif
+
+#endif

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef OSAPI_LAUNCH_CONFIG_H
+#define OSAPI_LAUNCH_CONFIG_H
+
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include "common.h"
+
+enum directive_id {
+	D_AMBIENT_CAPABILITIES,
+	D_APPARMOR_PROFILE,
+	D_CAPABILITY_BOUNDING_SET,
+	D_ENVIRONMENT,
+	D_ENVIRONMENT_FILE,
+	D_EXEC_START,
+	D_GROUP,
+	D_LIMIT, /* LimitXXX=: one id, the resource is in the table's arg */
+	D_NO_NEW_PRIVILEGES,
+	D_PASS_ENVIRONMENT,
+	D_SECURE_BITS,
+	D_SELINUX_CONTEXT,
+	D_SUPPLEMENTARY_GROUPS,
+	D_UMASK,
+	D_UNSET_ENVIRONMENT,
+	D_USER,
+	D_WORKING_DIRECTORY,
+	D__MAX,
+};
+
+/* A capability set as systemd merges it: unset until the first assignment. */
+struct capset {
+	bool set;
+	uint64_t mask;
+};
+
+struct limit {
+	struct origin at; /* line 0: not configured */
+	struct rlimit value;
+};
+
+/*
+ * What the file says, after syntax checks and value parsing, before names
+ * are resolved against this host (that is the plan's job).
+ */
+struct config {
+	const char *path;
+	struct origin at[D__MAX]; /* last assignment of each directive */
+
+	struct words exec_start; /* unquoted words; [0] is the path */
+	char *exec_argv0;	 /* systemd's "@" prefix: argv[0] override */
+	char *user;
+	char *group;
+	struct words supplementary_groups;
+	struct capset ambient;
+	struct capset bounding;
+	bool no_new_privileges;
+	unsigned securebits;
+	struct limit limits[RLIM_NLIMITS];
+	mode_t umask;
+	char *working_directory; /* "~": the user's home */
+	bool working_directory_optional;
+	struct words environment; /* "NAME=value", in order */
+	struct words environment_files;
+	struct words pass_environment;
+	struct words unset_environment; /* "NAME" or "NAME=value" */
+	char *apparmor_profile;
+	bool apparmor_optional;
+	char *selinux_context;
+	bool selinux_optional;
+};
+
+struct directive {
+	const char *name;
+	enum directive_id id;
+	int (*parse)(struct config *c, const struct directive *d,
+		     const char *value, struct origin at, struct diag *dg);
+	int arg; /* parser-specific, e.g. the RLIMIT_* resource */
+	const char *summary;
+};
+
+/* The sorted directive table (src/directives.c). */
+const struct directive *directive_find(const char *name);
+size_t directive_count(void);
+const struct directive *directive_at(size_t i);
+bool systemd_exec_directive(const char *name);
+
+void config_init(struct config *c);
+/* Reads and parses path; errors go to dg.  Returns false when dg has any. */
+bool config_load(struct config *c, const char *path, struct diag *dg);
+/* The syntax layer alone, on text already read (modified in place); c->path
+ * names the file in messages. */
+bool config_parse_text(struct config *c, char *text, struct diag *dg);
+/* The trust checks shared by the config, EnvironmentFile= and the binary. */
+int trusted_open(const char *path, int flags, bool follow, const char **why);
+/* Reads a trusted file whole (at most max bytes) into a NUL-terminated
+ * buffer. */
+char *trusted_read(const char *path, size_t max, size_t *len, const char **why,
+		   int *err);
+
+/* Value syntax shared by the directives (src/values.c). */
+int parse_boolean(const char *v);
+int split_words(const char *v, struct words *out, struct origin at,
+		const char **why);
+int parse_capability(const char *name);
+int parse_umask(const char *v, mode_t *out);
+int parse_rlimit(const char *v, int resource, struct rlimit *out,
+		 const char **why);
+bool env_name_valid(const char *s, size_t len);
+bool env_assignment_valid(const char *s);
+int parse_env_file(const char *text, const char *file, struct words *out,
+		   struct diag *dg);
+const char *rlimit_directive_name(int resource);
+const char *capability_name(int cap); /* "cap_net_raw" */
+int capability_last(void);
+
+#endif

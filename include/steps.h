@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef OSAPI_LAUNCH_STEPS_H
+#define OSAPI_LAUNCH_STEPS_H
+
+#include "plan.h"
+
+/*
+ * One function per kernel facility, each in the file of the same name under
+ * src/.  Each either succeeds or dies with its step's exit code: there is no
+ * partial success to recover from (capng_change_id(3): "the only safe
+ * reaction ... is to exit").  launch() in src/launch.c calls them in order.
+ */
+void fds_apply(const struct plan *p);
+void signals_apply(const struct plan *p);
+void rlimits_apply(const struct plan *p);
+void capabilities_bounding_apply(const struct plan *p);
+void securebits_apply(const struct plan *p);
+void credentials_groups_apply(const struct plan *p);
+void credentials_change_id_apply(const struct plan *p);
+void capabilities_ambient_apply(const struct plan *p);
+void workdir_apply(const struct plan *p);
+void umask_apply(const struct plan *p);
+void selinux_apply(const struct plan *p);
+void apparmor_apply(const struct plan *p);
+void no_new_privs_apply(const struct plan *p);
+void verify_apply(const struct plan *p);
+_Noreturn void exec_apply(const struct plan *p);
+
+_Noreturn void launch(const struct plan *p);
+
+/* Startup checks that run before anything is read (src/fds.c, src/main.c). */
+void fds_close_inherited(void);
+
+/* LSM availability, used by the plan and --check (src/apparmor.c,
+ * src/selinux.c).  Each returns NULL when the label can be applied, or a
+ * sentence saying why not. */
+const char *apparmor_unavailable(const char *profile, int *err);
+const char *selinux_unavailable(const char *context, int *err);
+bool apparmor_built(void);
+bool selinux_built(void);
+
+#endif

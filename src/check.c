@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: MIT */
+/* --check: the plan, for people (plan_print) and for fleets (JSON). */
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "plan.h"
+#include "steps.h"
+
+static void caps_text(FILE *out, uint64_t mask, int last)
+{
+	bool any = false;
+
+	for (int cap = 0; cap <= last; cap++) {
+		if (mask & (1ULL << cap)) {
+			fprintf(out, "%s%s", any ? " " : "", capability_name(cap));
+			any = true;
+		}
+	}
+	if (!any)
+		fputs("(none)", out);
+}
+
+static const char *src(const struct origin *at, char *buf, size_t len)
+{
+	if (!at->line)
+		return "default";
+	snprintf(buf, len, "%s:%u", at->file, at->line);
+	return buf;
+}
+
+void plan_print(FILE *out, const struct plan *p)
+{
+	const struct config *c = p->cfg;
+	char b[4096];
+
+	fprintf(out, "config          %s\n", c->path);
+	fputs("command        ", out);
+	for (char **a = p->argv; a && *a; a++)
+		fprintf(out, " %s", *a);
+	fprintf(out, "\nbinary          %s%s\n", p->exec_path,
+		p->exec_is_script ? " (#! script)" : "");
+	fprintf(out, "user            %s (uid %u)  [%s]\n", p->user_name,
+		(unsigned)p->uid, src(&c->at[D_USER], b, sizeof(b)));
+	fprintf(out, "group           gid %u  [%s]\n", (unsigned)p->gid,
+		src(&c->at[D_GROUP], b, sizeof(b)));
+	fputs("groups         ", out);
+	if (!p->ngroups)
+		fputs(" (none)", out);
+	for (size_t i = 0; i < p->ngroups; i++)
+		fprintf(out, " %u", (unsigned)p->groups[i]);
+	fputs("\nbounding set    ", out);
+	caps_text(out, p->bounding, p->last_cap);
+	fprintf(out, "  [%s]\n",
+		p->set_bounding ? src(&c->at[D_CAPABILITY_BOUNDING_SET], b,
+				      sizeof(b))
+				: "not set: left as inherited");
+	fputs("ambient         ", out);
+	caps_text(out, p->ambient, p->last_cap);
+	fprintf(out, "  [%s]\n",
+		src(&c->at[D_AMBIENT_CAPABILITIES], b, sizeof(b)));
+	fputs("permitted       ", out);
+	caps_text(out, p->permitted, p->last_cap);
+	fprintf(out, "\nno_new_privs    %s  [%s]\n", p->no_new_privs ? "yes" : "no",
+		src(&c->at[D_NO_NEW_PRIVILEGES], b, sizeof(b)));
+	fprintf(out, "securebits      %#x\n", p->securebits);
+	fprintf(out, "umask           %04o  [%s]\n", (unsigned)p->umask,
+		src(&c->at[D_UMASK], b, sizeof(b)));
+	fprintf(out, "workdir         %s%s\n", p->workdir,
+		p->workdir_optional ? " (optional)" : "");
+	for (int i = 0; i < p->nlimits; i++) {
+		const struct rlimit *l = &p->limit_value[i];
+		fprintf(out, "limit           %s=", rlimit_directive_name(
+							   p->limit_resource[i]));
+		if (l->rlim_cur == RLIM_INFINITY)
+			fputs("infinity", out);
+		else
+			fprintf(out, "%llu", (unsigned long long)l->rlim_cur);
+		if (l->rlim_max == RLIM_INFINITY)
+			fputs(":infinity\n", out);
+		else
+			fprintf(out, ":%llu\n", (unsigned long long)l->rlim_max);
+	}
+	for (char **e = p->envp; e && *e; e++)
+		fprintf(out, "environment     %s\n", *e);
+	if (c->apparmor_profile)
+		fprintf(out, "apparmor        %s%s%s\n", c->apparmor_profile,
+			p->apparmor_skipped ? ": skipped, " : " (loaded)",
+			p->apparmor_skipped ? p->apparmor_skipped : "");
+	else
+		fprintf(out, "apparmor        not configured%s\n",
+			apparmor_built() ? "" : " (built without)");
+	if (c->selinux_context)
+		fprintf(out, "selinux         %s%s%s\n", c->selinux_context,
+			p->selinux_skipped ? ": skipped, " : " (valid)",
+			p->selinux_skipped ? p->selinux_skipped : "");
+	else
+		fprintf(out, "selinux         not configured%s\n",
+			selinux_built() ? "" : " (built without)");
+}
+
+static void jstr(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; s && *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\')
+			fprintf(out, "\\%c", ch);
+		else if (ch < 0x20)
+			fprintf(out, "\\u%04x", ch);
+		else
+			fputc(ch, out);
+	}
+	fputc('"', out);
+}
+
+static void jsrc(FILE *out, const struct origin *at)
+{
+	char b[4096];
+	jstr(out, src(at, b, sizeof(b)));
+}
+
+static void jcaps(FILE *out, uint64_t mask, int last)
+{
+	bool any = false;
+
+	fputc('[', out);
+	for (int cap = 0; cap <= last; cap++) {
+		if (mask & (1ULL << cap)) {
+			fputs(any ? ", " : "", out);
+			jstr(out, capability_name(cap));
+			any = true;
+		}
+	}
+	fputc(']', out);
+}
+
+static void jwords(FILE *out, const char *name, const struct words *w)
+{
+	fprintf(out, ",\n    \"%s\": [", name);
+	for (size_t i = 0; i < w->n; i++) {
+		fputs(i ? ", " : "", out);
+		fputs("{\"value\": ", out);
+		jstr(out, w->v[i].s);
+		fputs(", \"source\": ", out);
+		jsrc(out, &w->v[i].at);
+		fputc('}', out);
+	}
+	fputc(']', out);
+}
+
+static void jvalue(FILE *out, const char *name, const char *value,
+		   const struct origin *at)
+{
+	fprintf(out, ",\n    \"%s\": {\"value\": ", name);
+	if (value)
+		jstr(out, value);
+	else
+		fputs("null", out);
+	fputs(", \"source\": ", out);
+	jsrc(out, at);
+	fputc('}', out);
+}
+
+void plan_print_json(FILE *out, const struct plan *p, const struct diag *dg)
+{
+	const struct config *c = p ? p->cfg : NULL;
+	char b[64];
+
+	fputs("{\n  \"valid\": ", out);
+	fputs(dg->n ? "false" : "true", out);
+	fputs(",\n  \"errors\": [", out);
+	for (size_t i = 0; i < dg->n; i++) {
+		fputs(i ? ", " : "", out);
+		jstr(out, dg->msg[i]);
+	}
+	fputc(']', out);
+	if (!c || dg->n) {
+		fputs("\n}\n", out);
+		return;
+	}
+	fputs(",\n  \"config\": ", out);
+	jstr(out, c->path);
+	fputs(",\n  \"directives\": {\n    \"ExecStart\": ", out);
+	fputc('[', out);
+	for (size_t i = 0; i < c->exec_start.n; i++) {
+		fputs(i ? ", " : "", out);
+		jstr(out, c->exec_start.v[i].s);
+	}
+	fputs("]", out);
+	fputs(",\n    \"ExecStartSource\": ", out);
+	jsrc(out, &c->at[D_EXEC_START]);
+	jvalue(out, "User", c->user, &c->at[D_USER]);
+	jvalue(out, "Group", c->group, &c->at[D_GROUP]);
+	jwords(out, "SupplementaryGroups", &c->supplementary_groups);
+	fputs(",\n    \"AmbientCapabilities\": {\"value\": ", out);
+	jcaps(out, c->ambient.mask, capability_last());
+	fputs(", \"source\": ", out);
+	jsrc(out, &c->at[D_AMBIENT_CAPABILITIES]);
+	fputs("},\n    \"CapabilityBoundingSet\": {\"value\": ", out);
+	if (c->bounding.set)
+		jcaps(out, c->bounding.mask, capability_last());
+	else
+		fputs("null", out);
+	fputs(", \"source\": ", out);
+	jsrc(out, &c->at[D_CAPABILITY_BOUNDING_SET]);
+	fputc('}', out);
+	jvalue(out, "NoNewPrivileges", c->no_new_privileges ? "yes" : "no",
+	       &c->at[D_NO_NEW_PRIVILEGES]);
+	snprintf(b, sizeof(b), "%#x", c->securebits);
+	jvalue(out, "SecureBits", b, &c->at[D_SECURE_BITS]);
+	snprintf(b, sizeof(b), "%04o", (unsigned)c->umask);
+	jvalue(out, "UMask", b, &c->at[D_UMASK]);
+	jvalue(out, "WorkingDirectory", c->working_directory,
+	       &c->at[D_WORKING_DIRECTORY]);
+	jwords(out, "Environment", &c->environment);
+	jwords(out, "EnvironmentFile", &c->environment_files);
+	jwords(out, "PassEnvironment", &c->pass_environment);
+	jwords(out, "UnsetEnvironment", &c->unset_environment);
+	for (int r = 0; r < RLIM_NLIMITS; r++) {
+		const struct limit *l = &c->limits[r];
+		char v[64];
+		if (!l->at.line)
+			continue;
+		snprintf(v, sizeof(v), "%llu:%llu",
+			 (unsigned long long)l->value.rlim_cur,
+			 (unsigned long long)l->value.rlim_max);
+		if (l->value.rlim_cur == RLIM_INFINITY ||
+		    l->value.rlim_max == RLIM_INFINITY)
+			snprintf(v, sizeof(v), "%s:%s",
+				 l->value.rlim_cur == RLIM_INFINITY ? "infinity" : "",
+				 l->value.rlim_max == RLIM_INFINITY ? "infinity" : "");
+		jvalue(out, rlimit_directive_name(r), v, &l->at);
+	}
+	jvalue(out, "AppArmorProfile", c->apparmor_profile,
+	       &c->at[D_APPARMOR_PROFILE]);
+	jvalue(out, "SELinuxContext", c->selinux_context,
+	       &c->at[D_SELINUX_CONTEXT]);
+	fputs("\n  },\n  \"plan\": {\n", out);
+	fprintf(out, "    \"uid\": %u,\n    \"gid\": %u,\n    \"groups\": [",
+		(unsigned)p->uid, (unsigned)p->gid);
+	for (size_t i = 0; i < p->ngroups; i++)
+		fprintf(out, "%s%u", i ? ", " : "", (unsigned)p->groups[i]);
+	fputs("],\n    \"user\": ", out);
+	jstr(out, p->user_name);
+	fputs(",\n    \"binary\": ", out);
+	jstr(out, p->exec_path);
+	fputs(",\n    \"argv\": [", out);
+	for (char **a = p->argv; a && *a; a++) {
+		fputs(a == p->argv ? "" : ", ", out);
+		jstr(out, *a);
+	}
+	fputs("],\n    \"environment\": [", out);
+	for (char **e = p->envp; e && *e; e++) {
+		fputs(e == p->envp ? "" : ", ", out);
+		jstr(out, *e);
+	}
+	fputs("],\n    \"capabilities\": {\"bounding\": ", out);
+	jcaps(out, p->bounding, p->last_cap);
+	fputs(", \"ambient\": ", out);
+	jcaps(out, p->ambient, p->last_cap);
+	fputs(", \"inheritable\": ", out);
+	jcaps(out, p->ambient, p->last_cap);
+	fputs(", \"permitted\": ", out);
+	jcaps(out, p->permitted, p->last_cap);
+	fprintf(out, "},\n    \"no_new_privs\": %s,\n    \"securebits\": %u,\n",
+		p->no_new_privs ? "true" : "false", p->securebits);
+	fprintf(out, "    \"umask\": \"%04o\",\n    \"workdir\": ",
+		(unsigned)p->umask);
+	jstr(out, p->workdir);
+	fputs(",\n    \"apparmor\": ", out);
+	if (p->apparmor_profile)
+		jstr(out, p->apparmor_profile);
+	else
+		fputs("null", out);
+	fputs(",\n    \"apparmor_skipped\": ", out);
+	if (p->apparmor_skipped)
+		jstr(out, p->apparmor_skipped);
+	else
+		fputs("null", out);
+	fputs(",\n    \"selinux\": ", out);
+	if (p->selinux_context)
+		jstr(out, p->selinux_context);
+	else
+		fputs("null", out);
+	fputs("\n  }\n}\n", out);
+}

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The config file: systemd's unit-file syntax with one section, [Launch].
+ *
+ * Why not inih, the library the design card names: Debian's libinih (r55) is
+ * built with INI_MAX_LINE=200 and inline ";" comments, so a value such as
+ * "ExecStart=/bin/sh -c 'a ; b'" would be cut at " ;" and long
+ * SystemCallFilter= lines split in two.  Both change systemd's meaning.
+ * systemd's own syntax is small (comments only at line start, backslash
+ * continuation, [sections], KEY=VALUE), so it is written out here, with the
+ * line number kept for every value.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+#define CONFIG_MAX (1024 * 1024) /* systemd's LONG_LINE_MAX, for the file */
+
+void config_init(struct config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->umask = 0022; /* systemd's default for system services */
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+/*
+ * systemd expands "%" specifiers in most values.  osapi-launch knows no
+ * unit name or instance, so only "%%" (a literal "%") is accepted and any
+ * other specifier is an error rather than text passed on unexpanded.
+ */
+static bool unspecify(char *v)
+{
+	char *w = v;
+
+	for (char *r = v; *r; r++) {
+		if (*r == '%') {
+			if (r[1] != '%')
+				return false;
+			r++;
+		}
+		*w++ = *r;
+	}
+	*w = '\0';
+	return true;
+}
+
+static void assign(struct config *c, char *key, char *value, struct origin at,
+		   struct diag *dg)
+{
+	const struct directive *d = directive_find(key);
+
+	if (d && !unspecify(value)) {
+		diag_add(dg, at,
+			 "%s=: \"%%\" specifiers are not supported (write "
+			 "\"%%%%\" for a literal \"%%\")",
+			 key);
+		return;
+	}
+	if (!d) {
+		if (systemd_exec_directive(key))
+			diag_add(dg, at,
+				 "%s= is a systemd directive that osapi-launch "
+				 "does not implement; remove it",
+				 key);
+		else
+			diag_add(dg, at, "unknown directive %s=", key);
+		return;
+	}
+	if (d->parse(c, d, value, at, dg) == 0)
+		c->at[d->id] = at;
+}
+
+bool config_load(struct config *c, const char *path, struct diag *dg)
+{
+	const char *why = NULL;
+	size_t len;
+	int err = 0;
+	char *text = trusted_read(path, CONFIG_MAX, &len, &why, &err);
+	bool ok;
+
+	c->path = xstrdup(path);
+	if (!text) {
+		diag_add(dg, (struct origin){c->path, 0}, "%s (%s)", why,
+			 errno_name(err));
+		return false;
+	}
+	ok = config_parse_text(c, text, dg);
+	free(text);
+	return ok;
+}
+
+bool config_parse_text(struct config *c, char *text, struct diag *dg)
+{
+	char *p, *logical = NULL;
+	size_t loglen = 0;
+	unsigned lineno = 0, start = 0;
+	bool in_launch = false, seen_section = false;
+
+	for (p = text; *p;) {
+		char *eol = strchr(p, '\n');
+		char *line;
+		size_t l;
+
+		if (eol)
+			*eol = '\0';
+		lineno++;
+		line = trim(p);
+		p = eol ? eol + 1 : p + strlen(p);
+
+		/* Comment lines are skipped even inside a continuation, as
+		 * systemd does. */
+		if (*line == '#' || *line == ';')
+			continue;
+		l = strlen(line);
+		if (!logical) {
+			if (l == 0)
+				continue;
+			start = lineno;
+		}
+		logical = xrealloc(logical, loglen + l + 2);
+		memcpy(logical + loglen, line, l);
+		loglen += l;
+		logical[loglen] = '\0';
+		if (loglen && logical[loglen - 1] == '\\' && *p) {
+			logical[loglen - 1] = ' ';
+			continue;
+		}
+		{
+			struct origin at = {c->path, start};
+			char *s = logical, *eq;
+
+			if (s[0] == '[') {
+				size_t sl = strlen(s);
+				if (s[sl - 1] != ']')
+					diag_add(dg, at, "malformed section "
+							 "header");
+				else if (strcmp(s, "[Launch]") == 0)
+					in_launch = true;
+				else
+					diag_add(dg, at,
+						 "unknown section %s (only "
+						 "[Launch] is read)",
+						 s);
+				seen_section = true;
+				if (strcmp(s, "[Launch]") != 0)
+					in_launch = false;
+			} else if (!(eq = strchr(s, '='))) {
+				diag_add(dg, at, "expected KEY=VALUE, got \"%s\"",
+					 s);
+			} else if (!seen_section) {
+				diag_add(dg, at, "assignment outside of a "
+						 "section: start with [Launch]");
+			} else if (in_launch) {
+				*eq = '\0';
+				assign(c, trim(s), trim(eq + 1), at, dg);
+			}
+			free(logical);
+			logical = NULL;
+			loglen = 0;
+		}
+	}
+	free(logical);
+	return dg->n == 0;
+}

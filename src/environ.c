@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The target's environment, built in the plan phase.  As under systemd it
+ * starts clean: nothing from the caller passes unless PassEnvironment= names
+ * it, so LD_PRELOAD, LD_LIBRARY_PATH, GCONV_PATH, IFS and friends never
+ * reach the agent by accident.  Later sources override earlier ones in
+ * systemd's order: defaults, PassEnvironment=, Environment=,
+ * EnvironmentFile=; UnsetEnvironment= is applied last.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan.h"
+
+#define ENV_FILE_MAX (1024 * 1024)
+
+struct env {
+	char **v;
+	size_t n;
+};
+
+static size_t name_len(const char *s)
+{
+	const char *eq = strchr(s, '=');
+	return eq ? (size_t)(eq - s) : strlen(s);
+}
+
+static void env_set(struct env *e, const char *assignment)
+{
+	size_t l = name_len(assignment);
+
+	for (size_t i = 0; i < e->n; i++) {
+		if (name_len(e->v[i]) == l &&
+		    strncmp(e->v[i], assignment, l) == 0) {
+			free(e->v[i]);
+			e->v[i] = xstrdup(assignment);
+			return;
+		}
+	}
+	e->v = xrealloc(e->v, (e->n + 2) * sizeof(*e->v));
+	e->v[e->n++] = xstrdup(assignment);
+	e->v[e->n] = NULL;
+}
+
+/* "NAME" removes any NAME; "NAME=value" removes it only with that value. */
+static void env_unset(struct env *e, const char *what)
+{
+	bool exact = strchr(what, '=') != NULL;
+	size_t l = name_len(what);
+
+	for (size_t i = 0; i < e->n;) {
+		bool match = exact ? strcmp(e->v[i], what) == 0
+				   : (name_len(e->v[i]) == l &&
+				      strncmp(e->v[i], what, l) == 0);
+		if (match) {
+			free(e->v[i]);
+			memmove(&e->v[i], &e->v[i + 1],
+				(e->n - i) * sizeof(*e->v));
+			e->n--;
+		} else {
+			i++;
+		}
+	}
+}
+
+const char *env_get(char *const *env, const char *name, size_t len)
+{
+	for (; env && *env; env++)
+		if (strncmp(*env, name, len) == 0 && (*env)[len] == '=')
+			return *env + len + 1;
+	return NULL;
+}
+
+char **environ_build(const struct config *c, const struct plan *p,
+		     char *const *caller_env, struct diag *dg)
+{
+	struct env e = {0};
+	char *s;
+
+	e.v = xcalloc(1, sizeof(*e.v));
+	/* systemd's default search path, /usr/sbin and /sbin included: the
+	 * agent's providers run sysctl, useradd and the like by name. */
+	env_set(&e, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
+		    "/sbin:/bin");
+	s = xasprintf("HOME=%s", p->home);
+	env_set(&e, s);
+	free(s);
+	s = xasprintf("USER=%s", p->user_name);
+	env_set(&e, s);
+	free(s);
+	s = xasprintf("LOGNAME=%s", p->user_name);
+	env_set(&e, s);
+	free(s);
+	s = xasprintf("SHELL=%s", p->shell);
+	env_set(&e, s);
+	free(s);
+
+	for (size_t i = 0; i < c->pass_environment.n; i++) {
+		const char *n = c->pass_environment.v[i].s;
+		const char *v = env_get(caller_env, n, strlen(n));
+		if (v) {
+			s = xasprintf("%s=%s", n, v);
+			env_set(&e, s);
+			free(s);
+		}
+	}
+	for (size_t i = 0; i < c->environment.n; i++)
+		env_set(&e, c->environment.v[i].s);
+	for (size_t i = 0; i < c->environment_files.n; i++) {
+		const struct word *f = &c->environment_files.v[i];
+		const char *why = NULL;
+		int err = 0;
+		size_t len;
+		char *text = trusted_read(f->s, ENV_FILE_MAX, &len, &why, &err);
+		struct words w = {0};
+
+		if (!text) {
+			if (f->optional && err == ENOENT)
+				continue;
+			diag_add(dg, f->at, "EnvironmentFile=%s: %s (%s)",
+				 f->s, why, errno_name(err));
+			continue;
+		}
+		if (parse_env_file(text, f->s, &w, dg) == 0)
+			for (size_t j = 0; j < w.n; j++)
+				env_set(&e, w.v[j].s);
+		words_clear(&w);
+		free(text);
+	}
+	for (size_t i = 0; i < c->unset_environment.n; i++)
+		env_unset(&e, c->unset_environment.v[i].s);
+	return e.v;
+}
+
+static void argv_push(char ***v, size_t *n, const char *s, size_t len)
+{
+	*v = xrealloc(*v, (*n + 2) * sizeof(**v));
+	(*v)[(*n)++] = xstrndup(s, len);
+	(*v)[*n] = NULL;
+}
+
+/*
+ * systemd's variable expansion in ExecStart=: a word that is exactly $NAME
+ * becomes the value split at whitespace (zero or more words); ${NAME}
+ * inside a word is replaced in place; "$$" is a literal "$".  An unset
+ * variable expands to nothing.
+ */
+char **exec_argv_build(const struct config *c, char *const *env,
+		       struct diag *dg)
+{
+	char **v = xcalloc(1, sizeof(*v));
+	size_t n = 0;
+
+	(void)dg;
+	for (size_t i = 0; i < c->exec_start.n; i++) {
+		const char *w = c->exec_start.v[i].s;
+		size_t wl = strlen(w);
+
+		if (i > 0 && w[0] == '$' && wl > 1 &&
+		    env_name_valid(w + 1, wl - 1)) {
+			const char *val = env_get(env, w + 1, wl - 1);
+			while (val && *val) {
+				size_t skip = strspn(val, " \t\n");
+				size_t l;
+				val += skip;
+				l = strcspn(val, " \t\n");
+				if (l)
+					argv_push(&v, &n, val, l);
+				val += l;
+			}
+			continue;
+		}
+		{
+			char *out = xmalloc(1);
+			size_t ol = 0;
+			for (const char *r = w; *r;) {
+				const char *add = r;
+				size_t al = 1;
+				if (i > 0 && r[0] == '$' && r[1] == '$') {
+					r += 2;
+				} else if (i > 0 && r[0] == '$' && r[1] == '{' &&
+					   strchr(r, '}')) {
+					const char *end = strchr(r, '}');
+					const char *val = env_get(
+						env, r + 2, (size_t)(end - r - 2));
+					add = val ? val : "";
+					al = strlen(add);
+					r = end + 1;
+				} else {
+					r++;
+				}
+				out = xrealloc(out, ol + al + 1);
+				memcpy(out + ol, add, al);
+				ol += al;
+			}
+			argv_push(&v, &n, out, ol);
+			free(out);
+		}
+	}
+	if (c->exec_argv0 && n) {
+		free(v[0]);
+		v[0] = xstrdup(c->exec_argv0);
+	}
+	return v;
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "steps.h"
+
+/*
+ * Executes the descriptor opened and checked in the plan, so the file that
+ * passed the trust checks is the file that runs, whatever happens to its
+ * path meanwhile.  An empty argv is refused (CVE-2021-4034).
+ */
+void exec_apply(const struct plan *p)
+{
+	if (!p->argv || !p->argv[0])
+		die(STEP_EXEC, EINVAL, "refusing an empty argv");
+	if (!INJECT(STEP_EXEC))
+		syscall(SYS_execveat, p->exec_fd, "", p->argv, p->envp,
+			AT_EMPTY_PATH);
+	die(STEP_EXEC, errno, "execveat(%s) failed", p->exec_path);
+}

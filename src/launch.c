@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The launch sequence, top to bottom.  Every step either succeeds or ends
+ * the process with its own exit code (die()); there is no partial success to
+ * clean up, and nothing is parsed, resolved or allocated from the first step
+ * on: all of that happened in plan_build().
+ */
+#include "steps.h"
+
+void launch(const struct plan *p)
+{
+	/* The caller's blocked and ignored signals would survive exec. */
+	signals_apply(p);
+	/* Hard limits can only be raised while root. */
+	rlimits_apply(p);
+	/* MAC labels for the exec transition: libselinux and libapparmor
+	 * allocate, so they go before the drop; the labels only take effect
+	 * at exec, so the steps below still run unconfined. */
+	selinux_apply(p);
+	apparmor_apply(p);
+	/* PR_CAPBSET_DROP and PR_SET_SECUREBITS need CAP_SETPCAP: root still. */
+	capabilities_bounding_apply(p);
+	securebits_apply(p);
+	/* setgroups(2) needs CAP_SETGID, so before the uid change. */
+	credentials_groups_apply(p);
+	/* The point of no return: gid, then uid, real, effective and saved;
+	 * only the staged capabilities survive it. */
+	credentials_change_id_apply(p);
+	/* The uid change cleared the ambient set: raise it now. */
+	capabilities_ambient_apply(p);
+	/* As the target user, so its own permissions apply to the directory. */
+	workdir_apply(p);
+	umask_apply(p);
+	/* Last privilege step before the check: from here no exec can gain
+	 * privilege, and a seccomp filter may be loaded unprivileged. */
+	no_new_privs_apply(p);
+	/* Only fds 0-2 (and a script's own descriptor) may cross exec. */
+	fds_apply(p);
+	/* Refuse to exec unless the kernel reports exactly the plan. */
+	verify_apply(p);
+	exec_apply(p);
+}

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * osapi-launch: start the OSAPI agent with least privilege.
+ *
+ * main() is the whole story: close what the caller left open, refuse to run
+ * in a setuid context, read the config, resolve it into a plan, then either
+ * print the plan (--check) or apply it and exec (launch()).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <unistd.h>
+
+#include "build-config.h"
+#include "plan.h"
+#include "steps.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: osapi-launch [-c FILE] [--] [COMMAND [ARG...]]\n"
+		"       osapi-launch --check [--json] [-c FILE] [--] [COMMAND...]\n"
+		"\n"
+		"Starts COMMAND (default: the config's ExecStart=) with the\n"
+		"user, capabilities and confinement the config describes.\n"
+		"\n"
+		"  -c, --config FILE  config file (default %s)\n"
+		"      --check        validate and print the plan; run nothing\n"
+		"      --json         with --check: print the plan as JSON\n"
+		"  -h, --help         this help\n"
+		"  -V, --version      version\n"
+		"\n"
+		"See osapi-launch(8), osapi-launch.conf(5) and\n"
+		"docs/agent-hardening.md.\n",
+		OSAPI_LAUNCH_CONF);
+}
+
+/*
+ * A setuid or setgid osapi-launch would let any user run its parser as root
+ * with an environment of their choosing.  It is never installed that way;
+ * if someone does, refuse before reading anything.
+ */
+static void refuse_setuid(void)
+{
+	if (getauxval(AT_SECURE) || getuid() != geteuid() ||
+	    getgid() != getegid())
+		die(STEP_STARTUP, 0,
+		    "refusing to run setuid, setgid or with AT_SECURE: "
+		    "osapi-launch is started by root, never installed setuid");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"check", no_argument, NULL, 'C'},
+		{"json", no_argument, NULL, 'J'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *path = OSAPI_LAUNCH_CONF;
+	bool check = false, json = false;
+	struct config cfg;
+	struct plan plan;
+	struct diag dg = {0};
+	enum step step = STEP_CONFIG;
+	bool ok;
+	int o;
+
+	fds_close_inherited();
+	refuse_setuid();
+#ifdef OSAPI_FAULT_INJECTION
+	{
+		const char *f = getenv("OSAPI_LAUNCH_FAULT");
+		if (f && (fault_armed = step_by_name(f)) < 0)
+			die(STEP_USAGE, 0, "OSAPI_LAUNCH_FAULT=%s: no such step",
+			    f);
+	}
+#endif
+	/* "+": options end at the first non-option, so the command's own
+	 * options are never taken for ours. */
+	while ((o = getopt_long(argc, argv, "+c:hV", opts, NULL)) != -1) {
+		switch (o) {
+		case 'c':
+			path = optarg;
+			break;
+		case 'C':
+			check = true;
+			break;
+		case 'J':
+			json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("osapi-launch %s\n", OSAPI_LAUNCH_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (json && !check)
+		die(STEP_USAGE, 0, "--json goes with --check");
+
+	config_init(&cfg);
+	ok = config_load(&cfg, path, &dg);
+	if (ok)
+		ok = plan_build(&plan, &cfg, argv + optind, &dg, &step);
+	if (check) {
+		if (json)
+			plan_print_json(stdout, ok ? &plan : NULL, &dg);
+		else if (ok)
+			plan_print(stdout, &plan);
+		diag_print(&dg);
+		return ok ? 0 : EXIT_CONFIG;
+	}
+	if (!ok) {
+		diag_print(&dg);
+		fprintf(stderr, "osapi-launch: %s: nothing was run\n",
+			step_name(step));
+		return step_exit_code(step);
+	}
+	if (plan.apparmor_skipped)
+		fprintf(stderr, "osapi-launch: notice: AppArmorProfile=-%s "
+				"skipped: %s\n",
+			cfg.apparmor_profile, plan.apparmor_skipped);
+	if (plan.selinux_skipped)
+		fprintf(stderr, "osapi-launch: notice: SELinuxContext=-%s "
+				"skipped: %s\n",
+			cfg.selinux_context, plan.selinux_skipped);
+	fflush(NULL);
+	launch(&plan);
+}

@@ -1,0 +1,346 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The plan: the config resolved against this host.  Everything that can fail
+ * for a reason other than the kernel refusing a privilege change fails here,
+ * while nothing has been changed yet: names are resolved, files are opened
+ * and checked, buffers are built.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "plan.h"
+#include "steps.h"
+
+extern char **environ;
+
+static bool numeric_id(const char *s, unsigned long *out)
+{
+	char *end;
+
+	if (!*s || strspn(s, "0123456789") != strlen(s))
+		return false;
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	return !errno && *out < 4294967295UL;
+}
+
+/* Collects the first error's step so the launch exits with its code. */
+static void fail(enum step *step, enum step s)
+{
+	if (*step == STEP__ALL)
+		*step = s;
+}
+
+static void plan_identity(struct plan *p, const struct config *c,
+			  struct diag *dg, enum step *step)
+{
+	struct passwd *pw = NULL;
+	unsigned long id;
+
+	errno = 0;
+	if (!c->user)
+		pw = getpwuid(0);
+	else if (numeric_id(c->user, &id))
+		pw = getpwuid((uid_t)id);
+	else
+		pw = getpwnam(c->user);
+	if (!pw) {
+		if (c->user && numeric_id(c->user, &id)) {
+			/* systemd accepts a uid with no passwd entry. */
+			p->uid = (uid_t)id;
+			p->gid = (gid_t)id;
+			p->user_name = c->user;
+			p->home = "/";
+			p->shell = "/usr/sbin/nologin";
+		} else {
+			diag_add(dg, c->at[D_USER], "User=: unknown user \"%s\"",
+				 c->user ? c->user : "root");
+			fail(step, STEP_PLAN_USER);
+			return;
+		}
+	} else {
+		p->uid = pw->pw_uid;
+		p->gid = pw->pw_gid;
+		p->user_name = xstrdup(pw->pw_name);
+		p->home = xstrdup(pw->pw_dir);
+		p->shell = xstrdup(pw->pw_shell[0] ? pw->pw_shell : "/bin/sh");
+	}
+	p->change_id = p->uid != 0;
+
+	if (c->group) {
+		struct group *gr;
+		if (numeric_id(c->group, &id)) {
+			p->gid = (gid_t)id;
+		} else if ((gr = getgrnam(c->group))) {
+			p->gid = gr->gr_gid;
+		} else {
+			diag_add(dg, c->at[D_GROUP],
+				 "Group=: unknown group \"%s\"", c->group);
+			fail(step, STEP_PLAN_GROUP);
+		}
+	}
+
+	/* The user's own memberships, as initgroups(3) under systemd, minus
+	 * the primary group (already the gid), plus SupplementaryGroups=. */
+	if (c->user && pw) {
+		int n = 64;
+		gid_t *g = xmalloc(sizeof(gid_t) * (size_t)n);
+		while (getgrouplist(pw->pw_name, p->gid, g, &n) < 0)
+			g = xrealloc(g, sizeof(gid_t) * (size_t)n);
+		p->groups = g;
+		for (int i = 0; i < n; i++)
+			if (g[i] != p->gid)
+				p->groups[p->ngroups++] = g[i];
+	}
+	for (size_t i = 0; i < c->supplementary_groups.n; i++) {
+		const struct word *w = &c->supplementary_groups.v[i];
+		struct group *gr;
+		gid_t gid;
+		bool dup = false;
+
+		if (numeric_id(w->s, &id))
+			gid = (gid_t)id;
+		else if ((gr = getgrnam(w->s)))
+			gid = gr->gr_gid;
+		else {
+			diag_add(dg, w->at,
+				 "SupplementaryGroups=: unknown group \"%s\"",
+				 w->s);
+			fail(step, STEP_PLAN_GROUP);
+			continue;
+		}
+		for (size_t j = 0; j < p->ngroups; j++)
+			dup |= p->groups[j] == gid;
+		if (dup || gid == p->gid)
+			continue;
+		p->groups = xrealloc(p->groups,
+				     (p->ngroups + 1) * sizeof(*p->groups));
+		p->groups[p->ngroups++] = gid;
+	}
+}
+
+static void plan_capabilities(struct plan *p, const struct config *c,
+			      struct diag *dg, enum step *step)
+{
+	uint64_t all;
+
+	p->last_cap = capability_last();
+	all = p->last_cap >= 63 ? UINT64_MAX : (1ULL << (p->last_cap + 1)) - 1;
+
+	/* Unset, the bounding set is left as inherited (systemd): record what
+	 * that is, so the read-back check has something exact to compare. */
+	p->set_bounding = c->bounding.set;
+	if (c->bounding.set) {
+		p->bounding = c->bounding.mask & all;
+	} else {
+		p->bounding = 0;
+		for (int cap = 0; cap <= p->last_cap; cap++)
+			if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1)
+				p->bounding |= 1ULL << cap;
+	}
+	p->ambient = c->ambient.set ? c->ambient.mask & all : 0;
+	if (p->ambient & ~p->bounding) {
+		for (int cap = 0; cap <= p->last_cap; cap++) {
+			if ((p->ambient & ~p->bounding) & (1ULL << cap))
+				diag_add(dg, c->at[D_AMBIENT_CAPABILITIES],
+					 "AmbientCapabilities=: %s is not in "
+					 "the capability bounding set",
+					 capability_name(cap));
+		}
+		fail(step, STEP_CONFIG);
+	}
+	/* A non-root target keeps exactly its ambient capabilities; root keeps
+	 * what the bounding set allows, as under systemd. */
+	p->permitted = p->change_id ? p->ambient : p->bounding;
+
+	p->set_securebits = c->at[D_SECURE_BITS].line != 0;
+	p->securebits = c->securebits;
+	p->no_new_privs = c->no_new_privileges;
+}
+
+static void plan_exec(struct plan *p, const struct config *c,
+		      char *const *cmdline, struct diag *dg, enum step *step)
+{
+	struct origin at = c->at[D_EXEC_START];
+	const char *path;
+	const char *why = NULL;
+	struct stat st;
+	char head[2];
+	int fd;
+
+	if (cmdline && cmdline[0]) {
+		size_t n = 0;
+		at = (struct origin){NULL, 0};
+		path = cmdline[0];
+		if (!strchr(path, '/')) {
+			/* Resolved against the target's PATH, as systemd does
+			 * for bare names. */
+			const char *sp = env_get(p->envp, "PATH", 4);
+			char *found = NULL;
+			while (sp && *sp && !found) {
+				size_t l = strcspn(sp, ":");
+				char *cand = xasprintf("%.*s/%s", (int)l, sp,
+						       path);
+				if (access(cand, X_OK) == 0)
+					found = cand;
+				else
+					free(cand);
+				sp += l + (sp[l] == ':');
+			}
+			if (!found) {
+				diag_add(dg, at, "command \"%s\" not found in "
+						 "PATH",
+					 path);
+				fail(step, STEP_PLAN_EXEC);
+				return;
+			}
+			path = found;
+		}
+		while (cmdline[n])
+			n++;
+		p->argv = xcalloc(n + 1, sizeof(char *));
+		for (size_t i = 0; i < n; i++)
+			p->argv[i] = cmdline[i];
+	} else if (c->exec_start.n) {
+		path = c->exec_start.v[0].s;
+		p->argv = exec_argv_build(c, p->envp, dg);
+	} else {
+		diag_add(dg, (struct origin){c->path, 0},
+			 "no ExecStart= and no command given");
+		fail(step, STEP_CONFIG);
+		return;
+	}
+	if (path[0] != '/') {
+		diag_add(dg, at, "\"%s\" is not an absolute path", path);
+		fail(step, STEP_PLAN_EXEC);
+		return;
+	}
+	p->exec_path = path;
+	fd = trusted_open(path, O_RDONLY, true, &why);
+	if (fd < 0) {
+		diag_add(dg, at, "%s %s (%s)", path, why, errno_name(-fd));
+		fail(step, STEP_PLAN_EXEC);
+		return;
+	}
+	if (fstat(fd, &st) < 0 || !(st.st_mode & 0111)) {
+		diag_add(dg, at, "%s is not executable", path);
+		fail(step, STEP_PLAN_EXEC);
+		close(fd);
+		return;
+	}
+	/*
+	 * A "#!" script is handed to its interpreter as /dev/fd/N, which the
+	 * interpreter must still be able to open after exec: the descriptor
+	 * cannot be close-on-exec then (fexecve(3)), and stays open in the
+	 * script's process.  Binaries keep O_CLOEXEC.
+	 */
+	if (pread(fd, head, 2, 0) == 2 && head[0] == '#' && head[1] == '!') {
+		int flags = fcntl(fd, F_GETFD);
+		p->exec_is_script = true;
+		if (flags < 0 || fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC) < 0) {
+			diag_add(dg, at, "%s: cannot prepare the script "
+					 "descriptor",
+				 path);
+			fail(step, STEP_PLAN_EXEC);
+		}
+	}
+	p->exec_fd = fd;
+}
+
+static void plan_lsm(struct plan *p, const struct config *c, struct diag *dg,
+		     enum step *step)
+{
+	int err = 0;
+	const char *why;
+
+	if (c->apparmor_profile) {
+		why = apparmor_unavailable(c->apparmor_profile, &err);
+		if (!why)
+			p->apparmor_profile = c->apparmor_profile;
+		else if (c->apparmor_optional)
+			p->apparmor_skipped = why;
+		else {
+			diag_add(dg, c->at[D_APPARMOR_PROFILE],
+				 "AppArmorProfile=%s: %s (%s)",
+				 c->apparmor_profile, why, errno_name(err));
+			fail(step, STEP_APPARMOR);
+		}
+	}
+	if (c->selinux_context) {
+		why = selinux_unavailable(c->selinux_context, &err);
+		if (!why)
+			p->selinux_context = c->selinux_context;
+		else if (c->selinux_optional)
+			p->selinux_skipped = why;
+		else {
+			diag_add(dg, c->at[D_SELINUX_CONTEXT],
+				 "SELinuxContext=%s: %s (%s)",
+				 c->selinux_context, why, errno_name(err));
+			fail(step, STEP_SELINUX);
+		}
+	}
+}
+
+bool plan_build(struct plan *p, const struct config *c, char *const *cmdline,
+		struct diag *dg, enum step *step)
+{
+	memset(p, 0, sizeof(*p));
+	p->cfg = c;
+	p->exec_fd = -1;
+	p->status_fd = -1;
+	p->apparmor_exec_fd = -1;
+	*step = STEP__ALL;
+
+	plan_identity(p, c, dg, step);
+	if (!p->user_name) {
+		*step = STEP_PLAN_USER;
+		return false;
+	}
+	plan_capabilities(p, c, dg, step);
+
+	for (int r = 0; r < RLIM_NLIMITS; r++) {
+		if (!c->limits[r].at.line)
+			continue;
+		p->limit_resource[p->nlimits] = r;
+		p->limit_value[p->nlimits] = c->limits[r].value;
+		p->nlimits++;
+	}
+	p->umask = c->umask;
+	if (!c->working_directory)
+		p->workdir = "/"; /* systemd's default for system services */
+	else if (strcmp(c->working_directory, "~") == 0)
+		p->workdir = p->home;
+	else
+		p->workdir = c->working_directory;
+	p->workdir_optional = c->working_directory_optional;
+
+	p->envp = environ_build(c, p, environ, dg);
+	plan_exec(p, c, cmdline, dg, step);
+	plan_lsm(p, c, dg, step);
+
+	/* Opened now, read back just before exec (src/verify.c). */
+	p->status_fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	if (p->status_fd < 0) {
+		diag_add(dg, (struct origin){0}, "cannot open /proc/self/status "
+						 "(%s): is /proc mounted?",
+			 errno_name(errno));
+		fail(step, STEP_VERIFY);
+	}
+	if (p->apparmor_profile) {
+		p->apparmor_exec_fd = open("/proc/thread-self/attr/apparmor/exec",
+					   O_RDONLY | O_CLOEXEC);
+		if (p->apparmor_exec_fd < 0)
+			p->apparmor_exec_fd = open("/proc/thread-self/attr/exec",
+						   O_RDONLY | O_CLOEXEC);
+	}
+	if (dg->n && *step == STEP__ALL)
+		*step = STEP_CONFIG;
+	return dg->n == 0;
+}

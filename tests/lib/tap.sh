@@ -1,0 +1,79 @@
+# shellcheck shell=bash
+# Minimal TAP producer for the tests under tests/t; prove(1) reads the output.
+# Every test file sources this, then calls ok/is/like and ends with done_testing.
+
+: "${SRC_DIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+: "${BUILD_DIR:=$SRC_DIR/build}"
+: "${OSAPI_LAUNCH:=$BUILD_DIR/osapi-launch}"
+: "${PROBE:=$BUILD_DIR/tests/probe}"
+export SRC_DIR BUILD_DIR OSAPI_LAUNCH PROBE
+
+_tap_n=0
+_tap_failed=0
+
+ok() { # ok STATUS DESCRIPTION  (STATUS 0 = pass, as a shell exit status)
+	local st=$1
+	shift
+	_tap_n=$((_tap_n + 1))
+	if [ "$st" -eq 0 ]; then
+		echo "ok $_tap_n - $*"
+	else
+		echo "not ok $_tap_n - $*"
+		_tap_failed=$((_tap_failed + 1))
+	fi
+}
+
+check() { # check DESCRIPTION -- COMMAND...: pass when COMMAND exits 0
+	local desc=$1
+	shift
+	[ "$1" = "--" ] && shift
+	"$@"
+	ok $? "$desc"
+}
+
+is() { # is GOT EXPECTED DESCRIPTION
+	if [ "$1" = "$2" ]; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		printf '#   got:      %s\n#   expected: %s\n' "$1" "$2"
+	fi
+}
+
+like() { # like TEXT EXTENDED-REGEX DESCRIPTION
+	if printf '%s' "$1" | grep -Eq -- "$2"; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		printf '#   text:    %s\n#   pattern: %s\n' "$1" "$2" | head -20
+	fi
+}
+
+diag() { printf '# %s\n' "$@"; }
+
+skip_all() { # a whole file may skip only with a printed reason
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+
+need_root() {
+	[ "$(id -u)" -eq 0 ] || skip_all "needs root: privilege changes are tested for real"
+}
+
+need_cmd() {
+	command -v "$1" >/dev/null 2>&1 || skip_all "needs $1 (${2:-install it})"
+}
+
+done_testing() {
+	echo "1..$_tap_n"
+	[ "$_tap_failed" -eq 0 ]
+	exit $?
+}
+
+# A scratch directory that satisfies the launcher's trust rules (root-owned,
+# not group/other-writable all the way up), removed on exit.
+scratch() {
+	SCRATCH=$(mktemp -d /tmp/osapi-launch-test.XXXXXX)
+	chmod 0755 "$SCRATCH"
+	trap 'rm -rf "$SCRATCH"' EXIT
+}

@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of the config syntax and value parsers; prints TAP. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+static int n, failed;
+
+static void ok(bool cond, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void ok(bool cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s %d - ", cond ? "ok" : "not ok", ++n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	failed += !cond;
+}
+
+/* Parses text as the file "t.conf"; returns the diagnostics joined. */
+static bool parse(struct config *c, const char *text, char *errs, size_t len)
+{
+	struct diag dg = {0};
+	char *t = strdup(text);
+	bool r;
+
+	config_init(c);
+	c->path = "t.conf";
+	r = config_parse_text(c, t, &dg);
+	errs[0] = '\0';
+	for (size_t i = 0; i < dg.n; i++) {
+		strncat(errs, dg.msg[i], len - strlen(errs) - 2);
+		strcat(errs, "\n");
+	}
+	free(t);
+	return r;
+}
+
+static void test_words(void)
+{
+	struct words w = {0};
+	const char *why = NULL;
+	struct origin at = {"x", 1};
+
+	ok(split_words("a 'b c' \"d\\\"e\" f\\x41 g\\sh", &w, at, &why) == 0 &&
+		   w.n == 5 && strcmp(w.v[1].s, "b c") == 0 &&
+		   strcmp(w.v[2].s, "d\"e") == 0 && strcmp(w.v[3].s, "fA") == 0 &&
+		   strcmp(w.v[4].s, "g h") == 0,
+	   "split_words: quotes and escapes as systemd");
+	words_clear(&w);
+	ok(split_words("a\"b c\"d", &w, at, &why) == 0 && w.n == 1 &&
+		   strcmp(w.v[0].s, "ab cd") == 0,
+	   "split_words: quotes inside a word");
+	words_clear(&w);
+	ok(split_words("'unterminated", &w, at, &why) == -EINVAL &&
+		   strcmp(why, "unbalanced quoting") == 0,
+	   "split_words: unbalanced quote is an error");
+	words_clear(&w);
+	ok(split_words("bad\\q", &w, at, &why) == -EINVAL,
+	   "split_words: unknown escape is an error");
+	words_clear(&w);
+	ok(split_words("nul\\x00", &w, at, &why) == -EINVAL,
+	   "split_words: an escaped NUL is refused");
+	words_clear(&w);
+	ok(split_words("'' x", &w, at, &why) == 0 && w.n == 2 &&
+		   w.v[0].s[0] == '\0',
+	   "split_words: an empty quoted word is kept");
+	words_clear(&w);
+}
+
+static void test_values(void)
+{
+	struct rlimit rl;
+	const char *why;
+	mode_t m;
+
+	ok(parse_boolean("yes") == 1 && parse_boolean("On") == 1 &&
+		   parse_boolean("0") == 0 && parse_boolean("false") == 0 &&
+		   parse_boolean("maybe") < 0,
+	   "parse_boolean: systemd's words");
+	ok(parse_capability("CAP_NET_RAW") == 13 &&
+		   parse_capability("cap_net_raw") == 13 &&
+		   parse_capability("CAP_SYS_ADMIN") == 21,
+	   "parse_capability: names");
+	ok(parse_capability("CAP_NET_ROW") < 0 && parse_capability("NET_RAW") < 0 &&
+		   parse_capability("") < 0 && parse_capability("999") < 0,
+	   "parse_capability: unknown names and numbers are errors");
+	ok(strcmp(capability_name(13), "cap_net_raw") == 0,
+	   "capability_name: capsh's spelling");
+	ok(parse_umask("0027", &m) == 0 && m == 027, "parse_umask: 0027");
+	ok(parse_umask("777", &m) == 0 && m == 0777, "parse_umask: 777");
+	ok(parse_umask("0800", &m) < 0 && parse_umask("1000", &m) < 0 &&
+		   parse_umask("", &m) < 0 && parse_umask("-1", &m) < 0,
+	   "parse_umask: non-octal and out-of-range values are errors");
+	ok(parse_rlimit("4G:16G", RLIMIT_AS, &rl, &why) == 0 &&
+		   rl.rlim_cur == 4ULL << 30 && rl.rlim_max == 16ULL << 30,
+	   "parse_rlimit: soft:hard with byte suffixes");
+	ok(parse_rlimit("infinity", RLIMIT_CORE, &rl, &why) == 0 &&
+		   rl.rlim_cur == RLIM_INFINITY && rl.rlim_max == RLIM_INFINITY,
+	   "parse_rlimit: infinity");
+	ok(parse_rlimit("2min", RLIMIT_CPU, &rl, &why) == 0 && rl.rlim_cur == 120,
+	   "parse_rlimit: LimitCPU takes time units");
+	ok(parse_rlimit("5ms", RLIMIT_RTTIME, &rl, &why) == 0 &&
+		   rl.rlim_cur == 5000,
+	   "parse_rlimit: LimitRTTIME is in microseconds");
+	ok(parse_rlimit("-5", RLIMIT_NICE, &rl, &why) == 0 && rl.rlim_cur == 25,
+	   "parse_rlimit: LimitNICE=-5 is raw 25");
+	ok(parse_rlimit("10:5", RLIMIT_NOFILE, &rl, &why) < 0 &&
+		   parse_rlimit("4G", RLIMIT_NOFILE, &rl, &why) < 0 &&
+		   parse_rlimit("x", RLIMIT_NOFILE, &rl, &why) < 0 &&
+		   parse_rlimit("99999999999999999999", RLIMIT_NOFILE, &rl,
+				&why) < 0 &&
+		   parse_rlimit("16E", RLIMIT_AS, &rl, &why) < 0,
+	   "parse_rlimit: soft>hard, wrong unit, junk and overflow are errors");
+}
+
+static void test_config(void)
+{
+	struct config c;
+	char e[4096];
+
+	ok(parse(&c,
+		 "# comment\n; comment\n[Launch]\nUser=osapi\n"
+		 "ExecStart=/usr/bin/osapi agent \\\n  start\n"
+		 "AmbientCapabilities=CAP_NET_RAW\n",
+		 e, sizeof(e)),
+	   "a small valid config parses");
+	ok(c.exec_start.n == 3 && strcmp(c.exec_start.v[2].s, "start") == 0,
+	   "backslash continuation joins lines");
+	ok(c.at[D_USER].line == 4 && c.at[D_AMBIENT_CAPABILITIES].line == 7 &&
+		   c.at[D_EXEC_START].line == 5,
+	   "every value remembers its line");
+	ok(c.ambient.set && c.ambient.mask == 1ULL << 13,
+	   "AmbientCapabilities= parsed");
+
+	ok(!parse(&c, "[Launch]\nFoo=bar\n", e, sizeof(e)) &&
+		   strstr(e, "t.conf:2: unknown directive Foo=") != NULL,
+	   "unknown key names file:line and the key");
+	ok(!parse(&c, "[Launch]\nPrivateNetwork=yes\n", e, sizeof(e)) &&
+		   strstr(e, "t.conf:2: PrivateNetwork= is a systemd directive "
+			     "that osapi-launch does not implement") != NULL,
+	   "an unimplemented systemd directive is named as such");
+	ok(!parse(&c, "[Service]\nUser=x\n", e, sizeof(e)) &&
+		   strstr(e, "t.conf:1: unknown section [Service]") != NULL,
+	   "unknown section is an error");
+	ok(!parse(&c, "User=x\n", e, sizeof(e)) &&
+		   strstr(e, "outside of a section") != NULL,
+	   "assignment outside a section is an error");
+	ok(!parse(&c, "[Launch]\nAmbientCapabilities=CAP_NET_RAW CAP_BOGUS\n",
+		  e, sizeof(e)) &&
+		   strstr(e, "t.conf:2: AmbientCapabilities=: unknown "
+			     "capability \"CAP_BOGUS\"") != NULL,
+	   "unknown capability names file:line and the word");
+	ok(!parse(&c, "[Launch]\nExecStart=/bin/echo 'a\n", e, sizeof(e)) &&
+		   strstr(e, "t.conf:2: ExecStart=: unbalanced quoting") != NULL,
+	   "bad quoting names file:line");
+	ok(!parse(&c, "[Launch]\nExecStart=bin/echo\n", e, sizeof(e)) &&
+		   strstr(e, "is not an absolute path") != NULL,
+	   "relative ExecStart= is refused");
+	ok(!parse(&c, "[Launch]\nExecStart=+/bin/echo\n", e, sizeof(e)) &&
+		   strstr(e, "\"+\" prefix is not supported") != NULL,
+	   "ExecStart=+ (full privileges under systemd) is refused");
+	ok(!parse(&c, "[Launch]\nExecStart=/bin/a\nExecStart=/bin/b\n", e,
+		  sizeof(e)) &&
+		   strstr(e, "t.conf:3: ExecStart= is already set at line 2") != NULL,
+	   "a second ExecStart= is refused");
+	ok(parse(&c, "[Launch]\nExecStart=/bin/a\nExecStart=\nExecStart=/bin/b\n",
+		 e, sizeof(e)) &&
+		   strcmp(c.exec_start.v[0].s, "/bin/b") == 0,
+	   "an empty ExecStart= resets it");
+	ok(parse(&c, "[Launch]\nExecStart=@/bin/a name x\n", e, sizeof(e)) &&
+		   strcmp(c.exec_argv0, "name") == 0 && c.exec_start.n == 2,
+	   "ExecStart=@ sets argv[0]");
+	ok(parse(&c, "[Launch]\nExecStart=/bin/sh -c 'a ; b'\n", e, sizeof(e)) &&
+		   strcmp(c.exec_start.v[2].s, "a ; b") == 0,
+	   "\" ;\" inside a value is not a comment (systemd, unlike inih)");
+	ok(!parse(&c, "[Launch]\nUser=%u\n", e, sizeof(e)) &&
+		   strstr(e, "specifiers are not supported") != NULL,
+	   "specifiers are refused");
+	ok(parse(&c, "[Launch]\nEnvironment=A=100%%\n", e, sizeof(e)) &&
+		   strcmp(c.environment.v[0].s, "A=100%") == 0,
+	   "%%%% is a literal %%");
+
+	ok(parse(&c,
+		 "[Launch]\nCapabilityBoundingSet=CAP_NET_RAW\n"
+		 "CapabilityBoundingSet=CAP_KILL\n",
+		 e, sizeof(e)) &&
+		   c.bounding.mask == ((1ULL << 13) | (1ULL << 5)),
+	   "repeated CapabilityBoundingSet= lines merge by OR");
+	ok(parse(&c,
+		 "[Launch]\nCapabilityBoundingSet=CAP_NET_RAW CAP_KILL\n"
+		 "CapabilityBoundingSet=~CAP_KILL\n",
+		 e, sizeof(e)) &&
+		   c.bounding.mask == 1ULL << 13,
+	   "a \"~\" line merges by AND NOT");
+	ok(parse(&c, "[Launch]\nCapabilityBoundingSet=CAP_KILL\nCapabilityBoundingSet=\n",
+		 e, sizeof(e)) &&
+		   c.bounding.set && c.bounding.mask == 0,
+	   "an empty CapabilityBoundingSet= resets to the empty set");
+	ok(parse(&c, "[Launch]\nAmbientCapabilities=~\n", e, sizeof(e)) &&
+		   c.ambient.mask == ((capability_last() >= 63)
+					      ? UINT64_MAX
+					      : (1ULL << (capability_last() + 1)) - 1),
+	   "\"~\" alone means the full set");
+	ok(parse(&c,
+		 "[Launch]\nEnvironment=A=1 \"B=2 3\"\nEnvironment=C=4\n"
+		 "Environment=\nEnvironment=D=5\n",
+		 e, sizeof(e)) &&
+		   c.environment.n == 1 && strcmp(c.environment.v[0].s, "D=5") == 0,
+	   "Environment= accumulates and an empty value resets");
+	ok(!parse(&c, "[Launch]\nEnvironment=1A=x\n", e, sizeof(e)),
+	   "an invalid variable name is refused");
+	ok(!parse(&c, "[Launch]\nNoNewPrivileges=perhaps\n", e, sizeof(e)) &&
+		   strstr(e, "not a boolean") != NULL,
+	   "a non-boolean is refused");
+	ok(parse(&c, "[Launch]\nSecureBits=keep-caps noroot\nSecureBits=noroot-locked\n",
+		 e, sizeof(e)) &&
+		   c.securebits == (1u << 4 | 1u << 0 | 1u << 1),
+	   "SecureBits= flags accumulate");
+	ok(!parse(&c, "[Launch]\nSecureBits=keep-everything\n", e, sizeof(e)),
+	   "an unknown SecureBits= flag is refused");
+	ok(parse(&c, "[Launch]\nWorkingDirectory=-/nonexistent\n", e, sizeof(e)) &&
+		   c.working_directory_optional,
+	   "WorkingDirectory=- is optional");
+	ok(parse(&c, "[Launch]\nLimitNOFILE=1024:4096\nLimitCORE=0\n", e,
+		 sizeof(e)) &&
+		   c.limits[RLIMIT_NOFILE].value.rlim_max == 4096 &&
+		   c.limits[RLIMIT_CORE].at.line == 3,
+	   "Limit*= directives");
+	ok(!parse(&c, "[Launch]\nUser=a b\n", e, sizeof(e)),
+	   "a user name with a space is refused");
+	ok(!parse(&c,
+		  "[Launch]\nFoo=1\nBar=2\nNoNewPrivileges=x\n", e, sizeof(e)) &&
+		   strstr(e, ":2:") && strstr(e, ":3:") && strstr(e, ":4:"),
+	   "all errors are reported in one run");
+	ok(!parse(&c, "[Launch]\njust words\n", e, sizeof(e)) &&
+		   strstr(e, "expected KEY=VALUE") != NULL,
+	   "a line without = is an error");
+}
+
+static void test_env_file(void)
+{
+	struct words w = {0};
+	struct diag dg = {0};
+
+	ok(parse_env_file("# c\nA=1\nexport B = two\nC=\"x \\\"y\\\"\"\n"
+			  "D='single $quoted'\nE=long\\\nline\n\n",
+			  "env", &w, &dg) == 0 &&
+		   w.n == 5 && strcmp(w.v[0].s, "A=1") == 0 &&
+		   strcmp(w.v[1].s, "B=two") == 0 &&
+		   strcmp(w.v[2].s, "C=x \"y\"") == 0 &&
+		   strcmp(w.v[3].s, "D=single $quoted") == 0 &&
+		   strcmp(w.v[4].s, "E=longline") == 0,
+	   "EnvironmentFile= syntax");
+	words_clear(&w);
+	ok(parse_env_file("NOEQUALS\n", "env", &w, &dg) < 0 && dg.n == 1 &&
+		   strstr(dg.msg[0], "env:1:") != NULL,
+	   "EnvironmentFile= error names file:line");
+	words_clear(&w);
+}
+
+static void test_table(void)
+{
+	bool sorted = true;
+
+	for (size_t i = 1; i < directive_count(); i++)
+		if (strcmp(directive_at(i - 1)->name, directive_at(i)->name) >= 0)
+			sorted = false;
+	ok(sorted, "the directive table is sorted (bsearch relies on it)");
+	ok(directive_find("User") && !directive_find("user"),
+	   "directive names are case-sensitive, as in systemd");
+}
+
+int main(void)
+{
+	test_words();
+	test_values();
+	test_config();
+	test_env_file();
+	test_table();
+	printf("1..%d\n", n);
+	return failed ? 1 : 0;
+}
