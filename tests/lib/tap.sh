@@ -77,3 +77,46 @@ scratch() {
 	chmod 0755 "$SCRATCH"
 	trap 'rm -rf "$SCRATCH"' EXIT
 }
+
+# A scratch directory the launcher trusts, with the probe copied in, a
+# world-writable (sticky) out/ for markers, and the osapi user present.
+# Sets SCRATCH, P (probe path), OUT.
+setup_launch() {
+	scratch
+	id osapi >/dev/null 2>&1 ||
+		useradd --system --no-create-home --shell /usr/sbin/nologin osapi
+	install -m 0755 "$PROBE" "$SCRATCH/probe"
+	P=$SCRATCH/probe
+	OUT=$SCRATCH/out
+	mkdir -m 1777 "$OUT"
+}
+
+# conf FILE LINE...: writes a [Launch] config, root-owned, mode 0644.
+conf() {
+	local f=$1
+	shift
+	printf '%s\n' "[Launch]" "$@" >"$f"
+	chmod 0644 "$f"
+}
+
+# The shipped config with ExecStart= pointed at the probe.
+shipped_conf() {
+	sed "s|^ExecStart=.*|ExecStart=$P ${1:-}|" "$SRC_DIR/conf/osapi-launch.conf" >"$2"
+	chmod 0644 "$2"
+}
+
+# field KEY: the probe's KEY= value from $OUTPUT (first match).
+field() {
+	printf '%s\n' "$OUTPUT" | sed -n "s/^$1=//p" | head -n 1
+}
+
+# run_launch ARGS...: runs the launcher, setting OUTPUT (stdout), ERR
+# (stderr) and RC.
+run_launch() {
+	local e
+	e=$(mktemp)
+	OUTPUT=$("$OSAPI_LAUNCH" "$@" 2>"$e")
+	RC=$?
+	ERR=$(cat "$e")
+	rm -f "$e"
+}
