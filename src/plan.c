@@ -129,31 +129,41 @@ static void plan_identity(struct plan *p, const struct config *c,
 static void plan_capabilities(struct plan *p, const struct config *c,
 			      struct diag *dg, enum step *step)
 {
-	uint64_t all;
+	uint64_t all, inherited = 0;
 
 	p->last_cap = capability_last();
 	all = p->last_cap >= 63 ? UINT64_MAX : (1ULL << (p->last_cap + 1)) - 1;
 
-	/* Unset, the bounding set is left as inherited (systemd): record what
-	 * that is, so the read-back check has something exact to compare. */
+	/*
+	 * A capability missing from the launcher's own bounding set (a
+	 * container started without it) can never be granted.  As under
+	 * systemd, the bounding set is cut to what the config lists and what
+	 * is left; unset, it is left as inherited.  Recording what that is
+	 * gives the read-back check something exact to compare.
+	 */
+	for (int cap = 0; cap <= p->last_cap; cap++)
+		if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1)
+			inherited |= 1ULL << cap;
 	p->set_bounding = c->bounding.set;
-	if (c->bounding.set) {
-		p->bounding = c->bounding.mask & all;
-	} else {
-		p->bounding = 0;
-		for (int cap = 0; cap <= p->last_cap; cap++)
-			if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1)
-				p->bounding |= 1ULL << cap;
-	}
+	p->bounding = c->bounding.set ? c->bounding.mask & inherited
+				      : inherited;
 	p->ambient = c->ambient.set ? c->ambient.mask & all : 0;
-	if (p->ambient & ~p->bounding) {
-		for (int cap = 0; cap <= p->last_cap; cap++) {
-			if ((p->ambient & ~p->bounding) & (1ULL << cap))
-				diag_add(dg, c->at[D_AMBIENT_CAPABILITIES],
-					 "AmbientCapabilities=: %s is not in "
-					 "the capability bounding set",
-					 capability_name(cap));
-		}
+	for (int cap = 0; cap <= p->last_cap; cap++) {
+		uint64_t bit = 1ULL << cap;
+		if (!(p->ambient & bit) || (p->bounding & bit))
+			continue;
+		if (c->bounding.set && !(c->bounding.mask & bit))
+			diag_add(dg, c->at[D_AMBIENT_CAPABILITIES],
+				 "AmbientCapabilities=: %s is not in "
+				 "CapabilityBoundingSet=",
+				 capability_name(cap));
+		else
+			diag_add(dg, c->at[D_AMBIENT_CAPABILITIES],
+				 "AmbientCapabilities=: %s is not in "
+				 "osapi-launch's own bounding set, so it cannot "
+				 "be granted (in a container: start it with "
+				 "--cap-add %s)",
+				 capability_name(cap), capability_name(cap) + 4);
 		fail(step, STEP_CONFIG);
 	}
 	/* A non-root target keeps exactly its ambient capabilities; root keeps

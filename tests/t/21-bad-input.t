@@ -41,7 +41,16 @@ refused "unknown supplementary group" 216 "c\.conf:8: SupplementaryGroups=: unkn
 conf "$C" "${base[@]}" "AmbientCapabilities=CAP_NET_RAW CAP_NOPE"
 refused "unknown capability" 78 "c\.conf:8: AmbientCapabilities=: unknown capability \"CAP_NOPE\"" -c "$C"
 conf "$C" "${base[@]}" "AmbientCapabilities=CAP_KILL"
-refused "ambient outside the bounding set" 78 "AmbientCapabilities=: cap_kill is not in the capability bounding set" -c "$C"
+refused "ambient outside the bounding set" 78 "AmbientCapabilities=: cap_kill is not in CapabilityBoundingSet=" -c "$C"
+# A capability the launcher itself lacks (a container without --cap-add).
+conf "$C" "${base[@]}" "CapabilityBoundingSet=CAP_KILL" "AmbientCapabilities=CAP_KILL"
+rm -f "$OUT/ran"
+ERR=$(setpriv --bounding-set -kill "$OSAPI_LAUNCH" -c "$C" 2>&1)
+RC=$?
+is "$RC" 78 "ambient capability missing from the launcher's bounding set: exit 78"
+like "$ERR" "cap_kill is not in osapi-launch's own bounding set, so it cannot be granted \(in a container: start it with --cap-add kill\)" \
+	"ambient capability missing from the launcher's bounding set: says what to do"
+ok "$([ -e "$OUT/ran" ] && echo 1 || echo 0)" "ambient capability missing from the launcher's bounding set: the target never ran"
 conf "$C" "ExecStart=$P --marker '$OUT/ran" "User=osapi"
 refused "bad quoting" 78 "c\.conf:2: ExecStart=: unbalanced quoting" -c "$C"
 conf "$C" "ExecStart=probe --marker $OUT/ran" "User=osapi"
