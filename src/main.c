@@ -29,6 +29,8 @@ static void usage(FILE *out)
 		"  -c, --config FILE  config file (default %s)\n"
 		"      --check        validate and print the plan; run nothing\n"
 		"      --json         with --check: print the plan as JSON\n"
+		"      --list-directives  the directives this build knows\n"
+		"      --list-steps   launch steps and their exit codes\n"
 		"  -h, --help         this help\n"
 		"  -V, --version      version\n"
 		"\n"
@@ -59,6 +61,8 @@ int main(int argc, char **argv)
 		{"json", no_argument, NULL, 'J'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
+		{"list-directives", no_argument, NULL, 'D'},
+		{"list-steps", no_argument, NULL, 'S'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *path = OSAPI_LAUNCH_CONF;
@@ -95,6 +99,18 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case 'D':
+			/* For scripts and the documentation tests. */
+			for (size_t i = 0; i < directive_count(); i++)
+				printf("%s\t%s\n", directive_at(i)->name,
+				       directive_at(i)->summary);
+			return 0;
+		case 'S':
+			for (int i = 0; i < STEP__ALL; i++)
+				printf("%s\t%d\t%s\n", step_name((enum step)i),
+				       step_exit_code((enum step)i),
+				       i < STEP__MAX ? "launch" : "plan");
 			return 0;
 		case 'V':
 			printf("osapi-launch %s\n", OSAPI_LAUNCH_VERSION);
