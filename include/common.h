@@ -15,23 +15,23 @@
  */
 enum exit_code {
 	EXIT_OK = 0,
-	EXIT_GENERIC = 1,	  /* systemd EXIT_FAILURE */
-	EXIT_USAGE = 64,	  /* sysexits EX_USAGE: bad command line */
-	EXIT_INSECURE = 77,	  /* sysexits EX_NOPERM: setuid, AT_SECURE */
-	EXIT_CONFIG = 78,	  /* sysexits EX_CONFIG: invalid config */
-	EXIT_CHDIR = 200,	  /* systemd EXIT_CHDIR */
-	EXIT_FDS = 202,		  /* systemd EXIT_FDS */
-	EXIT_EXEC = 203,	  /* systemd EXIT_EXEC */
-	EXIT_LIMITS = 205,	  /* systemd EXIT_LIMITS */
-	EXIT_SIGNAL_MASK = 207,	  /* systemd EXIT_SIGNAL_MASK */
-	EXIT_SECUREBITS = 213,	  /* systemd EXIT_SECUREBITS */
-	EXIT_GROUP = 216,	  /* systemd EXIT_GROUP */
-	EXIT_USER = 217,	  /* systemd EXIT_USER */
-	EXIT_CAPABILITIES = 218,  /* systemd EXIT_CAPABILITIES */
-	EXIT_NO_NEW_PRIVS = 227,  /* systemd EXIT_NO_NEW_PRIVILEGES */
-	EXIT_SELINUX = 229,	  /* systemd EXIT_SELINUX_CONTEXT */
-	EXIT_APPARMOR = 231,	  /* systemd EXIT_APPARMOR_PROFILE */
-	EXIT_VERIFY = 248,	  /* ours: process state differs from the plan */
+	EXIT_GENERIC = 1,	 /* systemd EXIT_FAILURE */
+	EXIT_USAGE = 64,	 /* sysexits EX_USAGE: bad command line */
+	EXIT_INSECURE = 77,	 /* sysexits EX_NOPERM: setuid, AT_SECURE */
+	EXIT_CONFIG = 78,	 /* sysexits EX_CONFIG: invalid config */
+	EXIT_CHDIR = 200,	 /* systemd EXIT_CHDIR */
+	EXIT_FDS = 202,		 /* systemd EXIT_FDS */
+	EXIT_EXEC = 203,	 /* systemd EXIT_EXEC */
+	EXIT_LIMITS = 205,	 /* systemd EXIT_LIMITS */
+	EXIT_SIGNAL_MASK = 207,	 /* systemd EXIT_SIGNAL_MASK */
+	EXIT_SECUREBITS = 213,	 /* systemd EXIT_SECUREBITS */
+	EXIT_GROUP = 216,	 /* systemd EXIT_GROUP */
+	EXIT_USER = 217,	 /* systemd EXIT_USER */
+	EXIT_CAPABILITIES = 218, /* systemd EXIT_CAPABILITIES */
+	EXIT_NO_NEW_PRIVS = 227, /* systemd EXIT_NO_NEW_PRIVILEGES */
+	EXIT_SELINUX = 229,	 /* systemd EXIT_SELINUX_CONTEXT */
+	EXIT_APPARMOR = 231,	 /* systemd EXIT_APPARMOR_PROFILE */
+	EXIT_VERIFY = 248,	 /* ours: process state differs from the plan */
 };
 
 /*
@@ -105,6 +105,7 @@ struct diag {
 void diag_add(struct diag *d, struct origin at, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void diag_print(const struct diag *d);
+void diag_free(struct diag *d);
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);

@@ -86,6 +86,7 @@ const struct directive *directive_at(size_t i);
 bool systemd_exec_directive(const char *name);
 
 void config_init(struct config *c);
+void config_free(struct config *c);
 /* Reads and parses path; errors go to dg.  Returns false when dg has any. */
 bool config_load(struct config *c, const char *path, struct diag *dg);
 /* The syntax layer alone, on text already read (modified in place); c->path

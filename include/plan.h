@@ -70,6 +70,10 @@ struct plan {
 bool plan_build(struct plan *p, const struct config *c, char *const *cmdline,
 		struct diag *dg, enum step *step);
 
+void plan_init(struct plan *p);
+/* For the --check and error paths, and the fuzzer: the launch never frees. */
+void plan_free(struct plan *p);
+
 void plan_print(FILE *out, const struct plan *p);
 void plan_print_json(FILE *out, const struct plan *p, const struct diag *dg);
 

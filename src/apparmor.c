@@ -68,13 +68,14 @@ void apparmor_apply(const struct plan *p)
 {
 	if (!p->apparmor_profile)
 		return;
-	if (INJECT(STEP_APPARMOR) || aa_change_onexec(p->apparmor_profile) < 0) {
+	if (INJECT(STEP_APPARMOR) ||
+	    aa_change_onexec(p->apparmor_profile) < 0) {
 		int e = errno;
 		die(STEP_APPARMOR, e, "aa_change_onexec(%s) failed: %s",
 		    p->apparmor_profile,
-		    e == ENOENT		     ? "profile not loaded"
+		    e == ENOENT			? "profile not loaded"
 		    : e == EPERM || e == EACCES ? "permission denied"
-					       : "cannot set the exec label");
+						: "cannot set the exec label");
 	}
 }
 #else

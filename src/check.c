@@ -13,7 +13,8 @@ static void caps_text(FILE *out, uint64_t mask, int last)
 
 	for (int cap = 0; cap <= last; cap++) {
 		if (mask & (1ULL << cap)) {
-			fprintf(out, "%s%s", any ? " " : "", capability_name(cap));
+			fprintf(out, "%s%s", any ? " " : "",
+				capability_name(cap));
 			any = true;
 		}
 	}
@@ -52,16 +53,17 @@ void plan_print(FILE *out, const struct plan *p)
 	fputs("\nbounding set    ", out);
 	caps_text(out, p->bounding, p->last_cap);
 	fprintf(out, "  [%s]\n",
-		p->set_bounding ? src(&c->at[D_CAPABILITY_BOUNDING_SET], b,
-				      sizeof(b))
-				: "not set: left as inherited");
+		p->set_bounding
+			? src(&c->at[D_CAPABILITY_BOUNDING_SET], b, sizeof(b))
+			: "not set: left as inherited");
 	fputs("ambient         ", out);
 	caps_text(out, p->ambient, p->last_cap);
 	fprintf(out, "  [%s]\n",
 		src(&c->at[D_AMBIENT_CAPABILITIES], b, sizeof(b)));
 	fputs("permitted       ", out);
 	caps_text(out, p->permitted, p->last_cap);
-	fprintf(out, "\nno_new_privs    %s  [%s]\n", p->no_new_privs ? "yes" : "no",
+	fprintf(out, "\nno_new_privs    %s  [%s]\n",
+		p->no_new_privs ? "yes" : "no",
 		src(&c->at[D_NO_NEW_PRIVILEGES], b, sizeof(b)));
 	fprintf(out, "securebits      %#x\n", p->securebits);
 	fprintf(out, "umask           %04o  [%s]\n", (unsigned)p->umask,
@@ -70,8 +72,8 @@ void plan_print(FILE *out, const struct plan *p)
 		p->workdir_optional ? " (optional)" : "");
 	for (int i = 0; i < p->nlimits; i++) {
 		const struct rlimit *l = &p->limit_value[i];
-		fprintf(out, "limit           %s=", rlimit_directive_name(
-							   p->limit_resource[i]));
+		fprintf(out, "limit           %s=",
+			rlimit_directive_name(p->limit_resource[i]));
 		if (l->rlim_cur == RLIM_INFINITY)
 			fputs("infinity", out);
 		else
@@ -79,7 +81,8 @@ void plan_print(FILE *out, const struct plan *p)
 		if (l->rlim_max == RLIM_INFINITY)
 			fputs(":infinity\n", out);
 		else
-			fprintf(out, ":%llu\n", (unsigned long long)l->rlim_max);
+			fprintf(out, ":%llu\n",
+				(unsigned long long)l->rlim_max);
 	}
 	for (char **e = p->envp; e && *e; e++)
 		fprintf(out, "environment     %s\n", *e);
@@ -228,8 +231,10 @@ void plan_print_json(FILE *out, const struct plan *p, const struct diag *dg)
 		if (l->value.rlim_cur == RLIM_INFINITY ||
 		    l->value.rlim_max == RLIM_INFINITY)
 			snprintf(v, sizeof(v), "%s:%s",
-				 l->value.rlim_cur == RLIM_INFINITY ? "infinity" : "",
-				 l->value.rlim_max == RLIM_INFINITY ? "infinity" : "");
+				 l->value.rlim_cur == RLIM_INFINITY ? "infinity"
+								    : "",
+				 l->value.rlim_max == RLIM_INFINITY ? "infinity"
+								    : "");
 		jvalue(out, rlimit_directive_name(r), v, &l->at);
 	}
 	jvalue(out, "AppArmorProfile", c->apparmor_profile,

@@ -26,6 +26,26 @@ void config_init(struct config *c)
 	c->umask = 0022; /* systemd's default for system services */
 }
 
+void config_free(struct config *c)
+{
+	struct words *lists[] = {
+		&c->exec_start,	      &c->supplementary_groups,
+		&c->environment,      &c->environment_files,
+		&c->pass_environment, &c->unset_environment,
+	};
+
+	for (size_t i = 0; i < sizeof(lists) / sizeof(*lists); i++)
+		words_clear(lists[i]);
+	free(c->exec_argv0);
+	free(c->user);
+	free(c->group);
+	free(c->working_directory);
+	free(c->apparmor_profile);
+	free(c->selinux_context);
+	free((char *)c->path);
+	memset(c, 0, sizeof(*c));
+}
+
 static char *trim(char *s)
 {
 	char *e;
@@ -147,8 +167,9 @@ bool config_parse_text(struct config *c, char *text, struct diag *dg)
 			if (s[0] == '[') {
 				size_t sl = strlen(s);
 				if (s[sl - 1] != ']')
-					diag_add(dg, at, "malformed section "
-							 "header");
+					diag_add(dg, at,
+						 "malformed section "
+						 "header");
 				else if (strcmp(s, "[Launch]") == 0)
 					in_launch = true;
 				else
@@ -160,11 +181,12 @@ bool config_parse_text(struct config *c, char *text, struct diag *dg)
 				if (strcmp(s, "[Launch]") != 0)
 					in_launch = false;
 			} else if (!(eq = strchr(s, '='))) {
-				diag_add(dg, at, "expected KEY=VALUE, got \"%s\"",
-					 s);
+				diag_add(dg, at,
+					 "expected KEY=VALUE, got \"%s\"", s);
 			} else if (!seen_section) {
-				diag_add(dg, at, "assignment outside of a "
-						 "section: start with [Launch]");
+				diag_add(dg, at,
+					 "assignment outside of a "
+					 "section: start with [Launch]");
 			} else if (in_launch) {
 				*eq = '\0';
 				assign(c, trim(s), trim(eq + 1), at, dg);

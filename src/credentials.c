@@ -26,15 +26,16 @@ void credentials_change_id_apply(const struct plan *p)
 	int rc;
 
 	if (!p->change_id) {
-		if (INJECT(STEP_CHANGE_ID) || setresgid(p->gid, p->gid, p->gid) < 0)
+		if (INJECT(STEP_CHANGE_ID) ||
+		    setresgid(p->gid, p->gid, p->gid) < 0)
 			die(STEP_CHANGE_ID, errno, "setresgid(%u) failed",
 			    (unsigned)p->gid);
 		return;
 	}
 	errno = 0;
-	rc = INJECT(STEP_CHANGE_ID) ? -2
-				    : capng_change_id((int)p->uid, (int)p->gid,
-						      CAPNG_NO_FLAG);
+	rc = INJECT(STEP_CHANGE_ID)
+		     ? -2
+		     : capng_change_id((int)p->uid, (int)p->gid, CAPNG_NO_FLAG);
 	if (rc < 0)
 		die(STEP_CHANGE_ID, errno ? errno : EPERM,
 		    "capng_change_id(uid %u, gid %u) failed with %d",

@@ -29,6 +29,7 @@ static int split_or_report(const char *v, struct words *out, struct origin at,
 
 	if (split_words(v, out, at, &why) < 0) {
 		diag_add(dg, at, "%s=: %s", d->name, why);
+		words_clear(out);
 		return -EINVAL;
 	}
 	return 0;
@@ -70,8 +71,9 @@ static int p_exec_start(struct config *c, const struct directive *d,
 	}
 	if (w.v[0].s[0] == '@') {
 		if (w.n < 2) {
-			diag_add(dg, at, "ExecStart=: \"@\" needs a path and "
-					 "an argv[0]");
+			diag_add(dg, at,
+				 "ExecStart=: \"@\" needs a path and "
+				 "an argv[0]");
 			goto fail;
 		}
 		memmove(w.v[0].s, w.v[0].s + 1, strlen(w.v[0].s));
@@ -81,8 +83,7 @@ static int p_exec_start(struct config *c, const struct directive *d,
 		w.n--;
 	}
 	if (w.v[first].s[0] != '/') {
-		diag_add(dg, at,
-			 "ExecStart=: \"%s\" is not an absolute path",
+		diag_add(dg, at, "ExecStart=: \"%s\" is not an absolute path",
 			 w.v[first].s);
 		goto fail;
 	}
@@ -101,8 +102,9 @@ static int p_name(struct config *c, const struct directive *d, const char *v,
 	char **dst = d->id == D_USER ? &c->user : &c->group;
 
 	if (strpbrk(v, " \t\"'\\:/")) {
-		diag_add(dg, at, "%s=: \"%s\" is not a valid user or group "
-				 "name",
+		diag_add(dg, at,
+			 "%s=: \"%s\" is not a valid user or group "
+			 "name",
 			 d->name, v);
 		return -EINVAL;
 	}
@@ -119,11 +121,20 @@ static int p_words(struct config *c, const struct directive *d, const char *v,
 	int bad = 0;
 
 	switch (d->id) {
-	case D_SUPPLEMENTARY_GROUPS: w = &c->supplementary_groups; break;
-	case D_ENVIRONMENT: w = &c->environment; break;
-	case D_PASS_ENVIRONMENT: w = &c->pass_environment; break;
-	case D_UNSET_ENVIRONMENT: w = &c->unset_environment; break;
-	default: abort();
+	case D_SUPPLEMENTARY_GROUPS:
+		w = &c->supplementary_groups;
+		break;
+	case D_ENVIRONMENT:
+		w = &c->environment;
+		break;
+	case D_PASS_ENVIRONMENT:
+		w = &c->pass_environment;
+		break;
+	case D_UNSET_ENVIRONMENT:
+		w = &c->unset_environment;
+		break;
+	default:
+		abort();
 	}
 	if (reset_list(w, v))
 		return 0;
@@ -176,8 +187,9 @@ static int p_environment_file(struct config *c, const struct directive *d,
 		return 0;
 	v = optional_prefix(v, &optional);
 	if (v[0] != '/') {
-		diag_add(dg, at, "EnvironmentFile=: \"%s\" is not an absolute "
-				 "path",
+		diag_add(dg, at,
+			 "EnvironmentFile=: \"%s\" is not an absolute "
+			 "path",
 			 v);
 		return -EINVAL;
 	}
@@ -296,8 +308,9 @@ static int p_umask(struct config *c, const struct directive *d, const char *v,
 {
 	(void)d;
 	if (parse_umask(v, &c->umask) < 0) {
-		diag_add(dg, at, "UMask=: \"%s\" is not an octal mode "
-				 "(0000-0777)",
+		diag_add(dg, at,
+			 "UMask=: \"%s\" is not an octal mode "
+			 "(0000-0777)",
 			 v);
 		return -EINVAL;
 	}
@@ -323,8 +336,7 @@ static int p_limit(struct config *c, const struct directive *d, const char *v,
 }
 
 static int p_working_directory(struct config *c, const struct directive *d,
-			       const char *v, struct origin at,
-			       struct diag *dg)
+			       const char *v, struct origin at, struct diag *dg)
 {
 	bool optional;
 
@@ -335,8 +347,9 @@ static int p_working_directory(struct config *c, const struct directive *d,
 		return 0;
 	v = optional_prefix(v, &optional);
 	if (v[0] != '/' && strcmp(v, "~") != 0) {
-		diag_add(dg, at, "WorkingDirectory=: \"%s\" is neither an "
-				 "absolute path nor \"~\"",
+		diag_add(dg, at,
+			 "WorkingDirectory=: \"%s\" is neither an "
+			 "absolute path nor \"~\"",
 			 v);
 		return -EINVAL;
 	}
@@ -368,8 +381,11 @@ static int p_label(struct config *c, const struct directive *d, const char *v,
 	return 0;
 }
 
-#define LIMIT(n, r) {"Limit" #n, D_LIMIT, p_limit, RLIMIT_##r, \
-		     "setrlimit(2) RLIMIT_" #r " soft[:hard]"}
+#define LIMIT(n, r)                                                            \
+	{                                                                      \
+		"Limit" #n, D_LIMIT, p_limit, RLIMIT_##r,                      \
+			"setrlimit(2) RLIMIT_" #r " soft[:hard]"               \
+	}
 
 /* Sorted by name (strcmp); tests/t/10-config.t checks the order. */
 static const struct directive table[] = {

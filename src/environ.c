@@ -118,8 +118,8 @@ char **environ_build(const struct config *c, const struct plan *p,
 		if (!text) {
 			if (f->optional && err == ENOENT)
 				continue;
-			diag_add(dg, f->at, "EnvironmentFile=%s: %s (%s)",
-				 f->s, why, errno_name(err));
+			diag_add(dg, f->at, "EnvironmentFile=%s: %s (%s)", f->s,
+				 why, errno_name(err));
 			continue;
 		}
 		if (parse_env_file(text, f->s, &w, dg) == 0)
@@ -179,11 +179,12 @@ char **exec_argv_build(const struct config *c, char *const *env,
 				size_t al = 1;
 				if (i > 0 && r[0] == '$' && r[1] == '$') {
 					r += 2;
-				} else if (i > 0 && r[0] == '$' && r[1] == '{' &&
-					   strchr(r, '}')) {
+				} else if (i > 0 && r[0] == '$' &&
+					   r[1] == '{' && strchr(r, '}')) {
 					const char *end = strchr(r, '}');
-					const char *val = env_get(
-						env, r + 2, (size_t)(end - r - 2));
+					const char *val =
+						env_get(env, r + 2,
+							(size_t)(end - r - 2));
 					add = val ? val : "";
 					al = strlen(add);
 					r = end + 1;

@@ -41,7 +41,8 @@ void fds_apply(const struct plan *p)
 		int flags = fcntl(p->exec_fd, F_GETFD);
 		if (flags < 0 ||
 		    fcntl(p->exec_fd, F_SETFD, flags & ~FD_CLOEXEC) < 0)
-			die(STEP_FDS, errno, "cannot keep the script "
-					     "descriptor open across exec");
+			die(STEP_FDS, errno,
+			    "cannot keep the script "
+			    "descriptor open across exec");
 	}
 }

@@ -18,7 +18,8 @@ void launch(const struct plan *p)
 	 * at exec, so the steps below still run unconfined. */
 	selinux_apply(p);
 	apparmor_apply(p);
-	/* PR_CAPBSET_DROP and PR_SET_SECUREBITS need CAP_SETPCAP: root still. */
+	/* PR_CAPBSET_DROP and PR_SET_SECUREBITS need CAP_SETPCAP: root still.
+	 */
 	capabilities_bounding_apply(p);
 	securebits_apply(p);
 	/* setgroups(2) needs CAP_SETGID, so before the uid change. */

@@ -21,13 +21,15 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: osapi-launch [-c FILE] [--] [COMMAND [ARG...]]\n"
-		"       osapi-launch --check [--json] [-c FILE] [--] [COMMAND...]\n"
+		"       osapi-launch --check [--json] [-c FILE] [--] "
+		"[COMMAND...]\n"
 		"\n"
 		"Starts COMMAND (default: the config's ExecStart=) with the\n"
 		"user, capabilities and confinement the config describes.\n"
 		"\n"
 		"  -c, --config FILE  config file (default %s)\n"
-		"      --check        validate and print the plan; run nothing\n"
+		"      --check        validate and print the plan; run "
+		"nothing\n"
 		"      --json         with --check: print the plan as JSON\n"
 		"      --list-directives  the directives this build knows\n"
 		"      --list-steps   launch steps and their exit codes\n"
@@ -80,8 +82,8 @@ int main(int argc, char **argv)
 	{
 		const char *f = getenv("OSAPI_LAUNCH_FAULT");
 		if (f && (fault_armed = step_by_name(f)) < 0)
-			die(STEP_USAGE, 0, "OSAPI_LAUNCH_FAULT=%s: no such step",
-			    f);
+			die(STEP_USAGE, 0,
+			    "OSAPI_LAUNCH_FAULT=%s: no such step", f);
 	}
 #endif
 	/* "+": options end at the first non-option, so the command's own
@@ -124,30 +126,36 @@ int main(int argc, char **argv)
 		die(STEP_USAGE, 0, "--json goes with --check");
 
 	config_init(&cfg);
+	plan_init(&plan);
 	ok = config_load(&cfg, path, &dg);
 	if (ok)
 		ok = plan_build(&plan, &cfg, argv + optind, &dg, &step);
-	if (check) {
-		if (json)
+	if (check || !ok) {
+		int rc = ok ? 0
+			    : (check ? EXIT_CONFIG : (int)step_exit_code(step));
+		if (check && json)
 			plan_print_json(stdout, ok ? &plan : NULL, &dg);
-		else if (ok)
+		else if (check && ok)
 			plan_print(stdout, &plan);
 		diag_print(&dg);
-		return ok ? 0 : EXIT_CONFIG;
-	}
-	if (!ok) {
-		diag_print(&dg);
-		fprintf(stderr, "osapi-launch: %s: nothing was run\n",
-			step_name(step));
-		return step_exit_code(step);
+		if (!check)
+			fprintf(stderr, "osapi-launch: %s: nothing was run\n",
+				step_name(step));
+		/* Freed so that leak checkers see a clean exit. */
+		plan_free(&plan);
+		config_free(&cfg);
+		diag_free(&dg);
+		return rc;
 	}
 	if (plan.apparmor_skipped)
-		fprintf(stderr, "osapi-launch: notice: AppArmorProfile=-%s "
-				"skipped: %s\n",
+		fprintf(stderr,
+			"osapi-launch: notice: AppArmorProfile=-%s "
+			"skipped: %s\n",
 			cfg.apparmor_profile, plan.apparmor_skipped);
 	if (plan.selinux_skipped)
-		fprintf(stderr, "osapi-launch: notice: SELinuxContext=-%s "
-				"skipped: %s\n",
+		fprintf(stderr,
+			"osapi-launch: notice: SELinuxContext=-%s "
+			"skipped: %s\n",
 			cfg.selinux_context, plan.selinux_skipped);
 	fflush(NULL);
 	launch(&plan);

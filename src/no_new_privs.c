@@ -12,5 +12,6 @@ void no_new_privs_apply(const struct plan *p)
 		return;
 	if (INJECT(STEP_NO_NEW_PRIVS) ||
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		die(STEP_NO_NEW_PRIVS, errno, "prctl(PR_SET_NO_NEW_PRIVS) failed");
+		die(STEP_NO_NEW_PRIVS, errno,
+		    "prctl(PR_SET_NO_NEW_PRIVS) failed");
 }

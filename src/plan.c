@@ -56,11 +56,12 @@ static void plan_identity(struct plan *p, const struct config *c,
 			/* systemd accepts a uid with no passwd entry. */
 			p->uid = (uid_t)id;
 			p->gid = (gid_t)id;
-			p->user_name = c->user;
-			p->home = "/";
-			p->shell = "/usr/sbin/nologin";
+			p->user_name = xstrdup(c->user);
+			p->home = xstrdup("/");
+			p->shell = xstrdup("/usr/sbin/nologin");
 		} else {
-			diag_add(dg, c->at[D_USER], "User=: unknown user \"%s\"",
+			diag_add(dg, c->at[D_USER],
+				 "User=: unknown user \"%s\"",
 				 c->user ? c->user : "root");
 			fail(step, STEP_PLAN_USER);
 			return;
@@ -145,8 +146,8 @@ static void plan_capabilities(struct plan *p, const struct config *c,
 		if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1)
 			inherited |= 1ULL << cap;
 	p->set_bounding = c->bounding.set;
-	p->bounding = c->bounding.set ? c->bounding.mask & inherited
-				      : inherited;
+	p->bounding =
+		c->bounding.set ? c->bounding.mask & inherited : inherited;
 	p->ambient = c->ambient.set ? c->ambient.mask & all : 0;
 	for (int cap = 0; cap <= p->last_cap; cap++) {
 		uint64_t bit = 1ULL << cap;
@@ -158,12 +159,13 @@ static void plan_capabilities(struct plan *p, const struct config *c,
 				 "CapabilityBoundingSet=",
 				 capability_name(cap));
 		else
-			diag_add(dg, c->at[D_AMBIENT_CAPABILITIES],
-				 "AmbientCapabilities=: %s is not in "
-				 "osapi-launch's own bounding set, so it cannot "
-				 "be granted (in a container: start it with "
-				 "--cap-add %s)",
-				 capability_name(cap), capability_name(cap) + 4);
+			diag_add(
+				dg, c->at[D_AMBIENT_CAPABILITIES],
+				"AmbientCapabilities=: %s is not in "
+				"osapi-launch's own bounding set, so it cannot "
+				"be granted (in a container: start it with "
+				"--cap-add %s)",
+				capability_name(cap), capability_name(cap) + 4);
 		fail(step, STEP_CONFIG);
 	}
 	/* A non-root target keeps exactly its ambient capabilities; root keeps
@@ -196,8 +198,8 @@ static void plan_exec(struct plan *p, const struct config *c,
 			char *found = NULL;
 			while (sp && *sp && !found) {
 				size_t l = strcspn(sp, ":");
-				char *cand = xasprintf("%.*s/%s", (int)l, sp,
-						       path);
+				char *cand =
+					xasprintf("%.*s/%s", (int)l, sp, path);
 				if (access(cand, X_OK) == 0)
 					found = cand;
 				else
@@ -205,21 +207,24 @@ static void plan_exec(struct plan *p, const struct config *c,
 				sp += l + (sp[l] == ':');
 			}
 			if (!found) {
-				diag_add(dg, at, "command \"%s\" not found in "
-						 "PATH",
+				diag_add(dg, at,
+					 "command \"%s\" not found in "
+					 "PATH",
 					 path);
 				fail(step, STEP_PLAN_EXEC);
 				return;
 			}
 			path = found;
+		} else {
+			path = xstrdup(path);
 		}
 		while (cmdline[n])
 			n++;
 		p->argv = xcalloc(n + 1, sizeof(char *));
 		for (size_t i = 0; i < n; i++)
-			p->argv[i] = cmdline[i];
+			p->argv[i] = xstrdup(cmdline[i]);
 	} else if (c->exec_start.n) {
-		path = c->exec_start.v[0].s;
+		path = xstrdup(c->exec_start.v[0].s);
 		p->argv = exec_argv_build(c, p->envp, dg);
 	} else {
 		diag_add(dg, (struct origin){c->path, 0},
@@ -227,12 +232,12 @@ static void plan_exec(struct plan *p, const struct config *c,
 		fail(step, STEP_CONFIG);
 		return;
 	}
+	p->exec_path = path;
 	if (path[0] != '/') {
 		diag_add(dg, at, "\"%s\" is not an absolute path", path);
 		fail(step, STEP_PLAN_EXEC);
 		return;
 	}
-	p->exec_path = path;
 	fd = trusted_open(path, O_RDONLY, true, &why);
 	if (fd < 0) {
 		diag_add(dg, at, "%s %s (%s)", path, why, errno_name(-fd));
@@ -255,8 +260,9 @@ static void plan_exec(struct plan *p, const struct config *c,
 		int flags = fcntl(fd, F_GETFD);
 		p->exec_is_script = true;
 		if (flags < 0 || fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC) < 0) {
-			diag_add(dg, at, "%s: cannot prepare the script "
-					 "descriptor",
+			diag_add(dg, at,
+				 "%s: cannot prepare the script "
+				 "descriptor",
 				 path);
 			fail(step, STEP_PLAN_EXEC);
 		}
@@ -298,14 +304,19 @@ static void plan_lsm(struct plan *p, const struct config *c, struct diag *dg,
 	}
 }
 
-bool plan_build(struct plan *p, const struct config *c, char *const *cmdline,
-		struct diag *dg, enum step *step)
+void plan_init(struct plan *p)
 {
 	memset(p, 0, sizeof(*p));
-	p->cfg = c;
 	p->exec_fd = -1;
 	p->status_fd = -1;
 	p->apparmor_exec_fd = -1;
+}
+
+bool plan_build(struct plan *p, const struct config *c, char *const *cmdline,
+		struct diag *dg, enum step *step)
+{
+	plan_init(p);
+	p->cfg = c;
 	*step = STEP__ALL;
 
 	plan_identity(p, c, dg, step);
@@ -338,19 +349,44 @@ bool plan_build(struct plan *p, const struct config *c, char *const *cmdline,
 	/* Opened now, read back just before exec (src/verify.c). */
 	p->status_fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
 	if (p->status_fd < 0) {
-		diag_add(dg, (struct origin){0}, "cannot open /proc/self/status "
-						 "(%s): is /proc mounted?",
+		diag_add(dg, (struct origin){0},
+			 "cannot open /proc/self/status "
+			 "(%s): is /proc mounted?",
 			 errno_name(errno));
 		fail(step, STEP_VERIFY);
 	}
 	if (p->apparmor_profile) {
-		p->apparmor_exec_fd = open("/proc/thread-self/attr/apparmor/exec",
-					   O_RDONLY | O_CLOEXEC);
+		p->apparmor_exec_fd =
+			open("/proc/thread-self/attr/apparmor/exec",
+			     O_RDONLY | O_CLOEXEC);
 		if (p->apparmor_exec_fd < 0)
-			p->apparmor_exec_fd = open("/proc/thread-self/attr/exec",
-						   O_RDONLY | O_CLOEXEC);
+			p->apparmor_exec_fd =
+				open("/proc/thread-self/attr/exec",
+				     O_RDONLY | O_CLOEXEC);
 	}
 	if (dg->n && *step == STEP__ALL)
 		*step = STEP_CONFIG;
 	return dg->n == 0;
+}
+
+void plan_free(struct plan *p)
+{
+	for (char **a = p->argv; a && *a; a++)
+		free(*a);
+	for (char **e = p->envp; e && *e; e++)
+		free(*e);
+	free(p->argv);
+	free(p->envp);
+	free(p->groups);
+	free((char *)p->user_name);
+	free((char *)p->home);
+	free((char *)p->shell);
+	free((char *)p->exec_path);
+	if (p->exec_fd >= 0)
+		close(p->exec_fd);
+	if (p->status_fd >= 0)
+		close(p->status_fd);
+	if (p->apparmor_exec_fd >= 0)
+		close(p->apparmor_exec_fd);
+	plan_init(p);
 }

@@ -15,6 +15,6 @@ void securebits_apply(const struct plan *p)
 		return;
 	if (INJECT(STEP_SECUREBITS) ||
 	    prctl(PR_SET_SECUREBITS, p->securebits, 0, 0, 0) < 0)
-		die(STEP_SECUREBITS, errno, "prctl(PR_SET_SECUREBITS, %#x) failed",
-		    p->securebits);
+		die(STEP_SECUREBITS, errno,
+		    "prctl(PR_SET_SECUREBITS, %#x) failed", p->securebits);
 }

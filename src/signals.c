@@ -21,8 +21,8 @@ void signals_apply(const struct plan *p)
 			continue;
 		/* glibc reserves 32 and 33 for its threads: EINVAL there. */
 		if (sigaction(sig, &sa, NULL) < 0 && errno != EINVAL)
-			die(STEP_SIGNALS, errno, "sigaction(%d, SIG_DFL) failed",
-			    sig);
+			die(STEP_SIGNALS, errno,
+			    "sigaction(%d, SIG_DFL) failed", sig);
 	}
 	sigemptyset(&none);
 	if (INJECT(STEP_SIGNALS) || sigprocmask(SIG_SETMASK, &none, NULL) < 0)

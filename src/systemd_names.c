@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Directive names of systemd 252's systemd.exec(5), systemd.resource-control(5),
- * systemd.kill(5) and systemd.service(5), sorted.  Only used to tell an
- * operator "this is a systemd directive osapi-launch does not implement"
- * rather than "unknown directive": both are errors.  Regenerate with
- * tools/systemd-names.
+ * Directive names of systemd 252's systemd.exec(5),
+ * systemd.resource-control(5), systemd.kill(5) and systemd.service(5), sorted.
+ * Only used to tell an operator "this is a systemd directive osapi-launch does
+ * not implement" rather than "unknown directive": both are errors.  Regenerate
+ * with tools/systemd-names.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -81,8 +81,8 @@ static int walk_open(const char *path, int flags, const char **why)
 		if (!next)
 			break;
 		*next = '\0';
-		fd = openat(dirfd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW |
-						 O_CLOEXEC);
+		fd = openat(dirfd, comp,
+			    O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0) {
 			int e = errno;
 			*why = (e == ENOTDIR || e == ELOOP)
@@ -164,7 +164,8 @@ int trusted_open(const char *path, int flags, bool follow, const char **why)
 		}
 	}
 	if (!realpath(path, real)) {
-		*why = errno == ENOENT ? "does not exist" : "cannot be resolved";
+		*why = errno == ENOENT ? "does not exist"
+				       : "cannot be resolved";
 		return -errno;
 	}
 	fd = walk_open(real, flags, why);

@@ -107,3 +107,12 @@ void diag_print(const struct diag *d)
 	for (size_t i = 0; i < d->n; i++)
 		fprintf(stderr, "osapi-launch: %s\n", d->msg[i]);
 }
+
+void diag_free(struct diag *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		free(d->msg[i]);
+	free(d->msg);
+	d->msg = NULL;
+	d->n = 0;
+}

@@ -43,18 +43,15 @@ static int hexval(char c)
  * Returns the number of input bytes used, or -1. */
 static int unescape_one(const char *p, char *out)
 {
-	switch (*p) {
-	case 'a': *out = '\a'; return 1;
-	case 'b': *out = '\b'; return 1;
-	case 'f': *out = '\f'; return 1;
-	case 'n': *out = '\n'; return 1;
-	case 'r': *out = '\r'; return 1;
-	case 't': *out = '\t'; return 1;
-	case 'v': *out = '\v'; return 1;
-	case 's': *out = ' '; return 1;
-	case '\\': case '"': case '\'': case ' ': case '$':
-		*out = *p;
+	static const char from[] = "abfnrtvs\\\"' $";
+	static const char to[] = "\a\b\f\n\r\t\v \\\"' $";
+	const char *hit = *p ? strchr(from, *p) : NULL;
+
+	if (hit) {
+		*out = to[hit - from];
 		return 1;
+	}
+	switch (*p) {
 	case 'x': {
 		int a = hexval(p[1]), b = a < 0 ? -1 : hexval(p[2]);
 		if (a < 0 || b < 0 || (a == 0 && b == 0))
@@ -62,7 +59,10 @@ static int unescape_one(const char *p, char *out)
 		*out = (char)(a * 16 + b);
 		return 3;
 	}
-	case '0': case '1': case '2': case '3': {
+	case '0':
+	case '1':
+	case '2':
+	case '3': {
 		int v = 0;
 		for (int i = 0; i < 3; i++) {
 			if (p[i] < '0' || p[i] > '7')
@@ -259,8 +259,8 @@ static int mul_overflows(unsigned long long a, unsigned long long b,
 }
 
 /* Parses one side of "soft:hard". */
-static int parse_limit_value(const char *v, size_t len, int kind,
-			     rlim_t *out, const char **why)
+static int parse_limit_value(const char *v, size_t len, int kind, rlim_t *out,
+			     const char **why)
 {
 	char num[64], *end;
 	unsigned long long n, mult = 1;
@@ -302,13 +302,20 @@ static int parse_limit_value(const char *v, size_t len, int kind,
 			int kind;
 			unsigned long long mult;
 		} units[] = {
-			{"K", L_BYTES, 1ULL << 10}, {"M", L_BYTES, 1ULL << 20},
-			{"G", L_BYTES, 1ULL << 30}, {"T", L_BYTES, 1ULL << 40},
-			{"P", L_BYTES, 1ULL << 50}, {"E", L_BYTES, 1ULL << 60},
-			{"s", L_SEC, 1},	    {"sec", L_SEC, 1},
-			{"min", L_SEC, 60},	    {"h", L_SEC, 3600},
-			{"d", L_SEC, 86400},	    {"us", L_USEC, 1},
-			{"ms", L_USEC, 1000},	    {"s", L_USEC, 1000000},
+			{"K", L_BYTES, 1ULL << 10},
+			{"M", L_BYTES, 1ULL << 20},
+			{"G", L_BYTES, 1ULL << 30},
+			{"T", L_BYTES, 1ULL << 40},
+			{"P", L_BYTES, 1ULL << 50},
+			{"E", L_BYTES, 1ULL << 60},
+			{"s", L_SEC, 1},
+			{"sec", L_SEC, 1},
+			{"min", L_SEC, 60},
+			{"h", L_SEC, 3600},
+			{"d", L_SEC, 86400},
+			{"us", L_USEC, 1},
+			{"ms", L_USEC, 1000},
+			{"s", L_USEC, 1000000},
 			{"min", L_USEC, 60000000},
 		};
 		bool found = false;
@@ -325,7 +332,8 @@ static int parse_limit_value(const char *v, size_t len, int kind,
 			return -EINVAL;
 		}
 	}
-	if (mul_overflows(n, mult, &n) || n >= (unsigned long long)RLIM_INFINITY) {
+	if (mul_overflows(n, mult, &n) ||
+	    n >= (unsigned long long)RLIM_INFINITY) {
 		*why = "value out of range";
 		return -ERANGE;
 	}
@@ -459,7 +467,8 @@ int parse_env_file(const char *text, const char *file, struct words *out,
 			while (*p == ' ' || *p == '\t')
 				p++;
 			if (*p && *p != '\n') {
-				diag_add(dg, at, "text after the closing quote");
+				diag_add(dg, at,
+					 "text after the closing quote");
 				errors++;
 			}
 			eol = strchr(p, '\n');

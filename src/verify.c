@@ -106,7 +106,8 @@ static void verify_apparmor(const struct plan *p)
 		die(STEP_VERIFY, 0, "cannot read back the AppArmor exec label");
 	n = pread(p->apparmor_exec_fd, buf, sizeof(buf) - 1, 0);
 	if (n < 0)
-		die(STEP_VERIFY, errno, "reading the AppArmor exec label failed");
+		die(STEP_VERIFY, errno,
+		    "reading the AppArmor exec label failed");
 	buf[n] = '\0';
 	if (strncmp(buf, p->apparmor_profile, l) != 0 ||
 	    (buf[l] && buf[l] != ' ' && buf[l] != '\n'))

@@ -20,6 +20,7 @@ void umask_apply(const struct plan *p)
 {
 	/* umask(2) cannot fail; the fault hook still proves the path. */
 	if (INJECT(STEP_UMASK))
-		die(STEP_UMASK, errno, "umask(%04o) failed", (unsigned)p->umask);
+		die(STEP_UMASK, errno, "umask(%04o) failed",
+		    (unsigned)p->umask);
 	umask(p->umask);
 }

@@ -30,14 +30,17 @@ static bool parse(struct config *c, const char *text, char *errs, size_t len)
 	char *t = strdup(text);
 	bool r;
 
+	if (c->path)
+		config_free(c);
 	config_init(c);
-	c->path = "t.conf";
+	c->path = strdup("t.conf");
 	r = config_parse_text(c, t, &dg);
 	errs[0] = '\0';
 	for (size_t i = 0; i < dg.n; i++) {
 		strncat(errs, dg.msg[i], len - strlen(errs) - 2);
 		strcat(errs, "\n");
 	}
+	diag_free(&dg);
 	free(t);
 	return r;
 }
@@ -50,8 +53,8 @@ static void test_words(void)
 
 	ok(split_words("a 'b c' \"d\\\"e\" f\\x41 g\\sh", &w, at, &why) == 0 &&
 		   w.n == 5 && strcmp(w.v[1].s, "b c") == 0 &&
-		   strcmp(w.v[2].s, "d\"e") == 0 && strcmp(w.v[3].s, "fA") == 0 &&
-		   strcmp(w.v[4].s, "g h") == 0,
+		   strcmp(w.v[2].s, "d\"e") == 0 &&
+		   strcmp(w.v[3].s, "fA") == 0 && strcmp(w.v[4].s, "g h") == 0,
 	   "split_words: quotes and escapes as systemd");
 	words_clear(&w);
 	ok(split_words("a\"b c\"d", &w, at, &why) == 0 && w.n == 1 &&
@@ -88,7 +91,8 @@ static void test_values(void)
 		   parse_capability("cap_net_raw") == 13 &&
 		   parse_capability("CAP_SYS_ADMIN") == 21,
 	   "parse_capability: names");
-	ok(parse_capability("CAP_NET_ROW") < 0 && parse_capability("NET_RAW") < 0 &&
+	ok(parse_capability("CAP_NET_ROW") < 0 &&
+		   parse_capability("NET_RAW") < 0 &&
 		   parse_capability("") < 0 && parse_capability("999") < 0,
 	   "parse_capability: unknown names and numbers are errors");
 	ok(strcmp(capability_name(13), "cap_net_raw") == 0,
@@ -104,7 +108,8 @@ static void test_values(void)
 	ok(parse_rlimit("infinity", RLIMIT_CORE, &rl, &why) == 0 &&
 		   rl.rlim_cur == RLIM_INFINITY && rl.rlim_max == RLIM_INFINITY,
 	   "parse_rlimit: infinity");
-	ok(parse_rlimit("2min", RLIMIT_CPU, &rl, &why) == 0 && rl.rlim_cur == 120,
+	ok(parse_rlimit("2min", RLIMIT_CPU, &rl, &why) == 0 &&
+		   rl.rlim_cur == 120,
 	   "parse_rlimit: LimitCPU takes time units");
 	ok(parse_rlimit("5ms", RLIMIT_RTTIME, &rl, &why) == 0 &&
 		   rl.rlim_cur == 5000,
@@ -122,7 +127,7 @@ static void test_values(void)
 
 static void test_config(void)
 {
-	struct config c;
+	struct config c = {0};
 	char e[4096];
 
 	ok(parse(&c,
@@ -158,7 +163,8 @@ static void test_config(void)
 			     "capability \"CAP_BOGUS\"") != NULL,
 	   "unknown capability names file:line and the word");
 	ok(!parse(&c, "[Launch]\nExecStart=/bin/echo 'a\n", e, sizeof(e)) &&
-		   strstr(e, "t.conf:2: ExecStart=: unbalanced quoting") != NULL,
+		   strstr(e, "t.conf:2: ExecStart=: unbalanced quoting") !=
+			   NULL,
 	   "bad quoting names file:line");
 	ok(!parse(&c, "[Launch]\nExecStart=bin/echo\n", e, sizeof(e)) &&
 		   strstr(e, "is not an absolute path") != NULL,
@@ -168,16 +174,19 @@ static void test_config(void)
 	   "ExecStart=+ (full privileges under systemd) is refused");
 	ok(!parse(&c, "[Launch]\nExecStart=/bin/a\nExecStart=/bin/b\n", e,
 		  sizeof(e)) &&
-		   strstr(e, "t.conf:3: ExecStart= is already set at line 2") != NULL,
+		   strstr(e, "t.conf:3: ExecStart= is already set at line 2") !=
+			   NULL,
 	   "a second ExecStart= is refused");
-	ok(parse(&c, "[Launch]\nExecStart=/bin/a\nExecStart=\nExecStart=/bin/b\n",
+	ok(parse(&c,
+		 "[Launch]\nExecStart=/bin/a\nExecStart=\nExecStart=/bin/b\n",
 		 e, sizeof(e)) &&
 		   strcmp(c.exec_start.v[0].s, "/bin/b") == 0,
 	   "an empty ExecStart= resets it");
 	ok(parse(&c, "[Launch]\nExecStart=@/bin/a name x\n", e, sizeof(e)) &&
 		   strcmp(c.exec_argv0, "name") == 0 && c.exec_start.n == 2,
 	   "ExecStart=@ sets argv[0]");
-	ok(parse(&c, "[Launch]\nExecStart=/bin/sh -c 'a ; b'\n", e, sizeof(e)) &&
+	ok(parse(&c, "[Launch]\nExecStart=/bin/sh -c 'a ; b'\n", e,
+		 sizeof(e)) &&
 		   strcmp(c.exec_start.v[2].s, "a ; b") == 0,
 	   "\" ;\" inside a value is not a comment (systemd, unlike inih)");
 	ok(!parse(&c, "[Launch]\nUser=%u\n", e, sizeof(e)) &&
@@ -199,33 +208,40 @@ static void test_config(void)
 		 e, sizeof(e)) &&
 		   c.bounding.mask == 1ULL << 13,
 	   "a \"~\" line merges by AND NOT");
-	ok(parse(&c, "[Launch]\nCapabilityBoundingSet=CAP_KILL\nCapabilityBoundingSet=\n",
+	ok(parse(&c,
+		 "[Launch]\nCapabilityBoundingSet=CAP_"
+		 "KILL\nCapabilityBoundingSet=\n",
 		 e, sizeof(e)) &&
 		   c.bounding.set && c.bounding.mask == 0,
 	   "an empty CapabilityBoundingSet= resets to the empty set");
 	ok(parse(&c, "[Launch]\nAmbientCapabilities=~\n", e, sizeof(e)) &&
-		   c.ambient.mask == ((capability_last() >= 63)
-					      ? UINT64_MAX
-					      : (1ULL << (capability_last() + 1)) - 1),
+		   c.ambient.mask ==
+			   ((capability_last() >= 63)
+				    ? UINT64_MAX
+				    : (1ULL << (capability_last() + 1)) - 1),
 	   "\"~\" alone means the full set");
 	ok(parse(&c,
 		 "[Launch]\nEnvironment=A=1 \"B=2 3\"\nEnvironment=C=4\n"
 		 "Environment=\nEnvironment=D=5\n",
 		 e, sizeof(e)) &&
-		   c.environment.n == 1 && strcmp(c.environment.v[0].s, "D=5") == 0,
+		   c.environment.n == 1 &&
+		   strcmp(c.environment.v[0].s, "D=5") == 0,
 	   "Environment= accumulates and an empty value resets");
 	ok(!parse(&c, "[Launch]\nEnvironment=1A=x\n", e, sizeof(e)),
 	   "an invalid variable name is refused");
 	ok(!parse(&c, "[Launch]\nNoNewPrivileges=perhaps\n", e, sizeof(e)) &&
 		   strstr(e, "not a boolean") != NULL,
 	   "a non-boolean is refused");
-	ok(parse(&c, "[Launch]\nSecureBits=keep-caps noroot\nSecureBits=noroot-locked\n",
+	ok(parse(&c,
+		 "[Launch]\nSecureBits=keep-caps "
+		 "noroot\nSecureBits=noroot-locked\n",
 		 e, sizeof(e)) &&
 		   c.securebits == (1u << 4 | 1u << 0 | 1u << 1),
 	   "SecureBits= flags accumulate");
 	ok(!parse(&c, "[Launch]\nSecureBits=keep-everything\n", e, sizeof(e)),
 	   "an unknown SecureBits= flag is refused");
-	ok(parse(&c, "[Launch]\nWorkingDirectory=-/nonexistent\n", e, sizeof(e)) &&
+	ok(parse(&c, "[Launch]\nWorkingDirectory=-/nonexistent\n", e,
+		 sizeof(e)) &&
 		   c.working_directory_optional,
 	   "WorkingDirectory=- is optional");
 	ok(parse(&c, "[Launch]\nLimitNOFILE=1024:4096\nLimitCORE=0\n", e,
@@ -235,13 +251,14 @@ static void test_config(void)
 	   "Limit*= directives");
 	ok(!parse(&c, "[Launch]\nUser=a b\n", e, sizeof(e)),
 	   "a user name with a space is refused");
-	ok(!parse(&c,
-		  "[Launch]\nFoo=1\nBar=2\nNoNewPrivileges=x\n", e, sizeof(e)) &&
+	ok(!parse(&c, "[Launch]\nFoo=1\nBar=2\nNoNewPrivileges=x\n", e,
+		  sizeof(e)) &&
 		   strstr(e, ":2:") && strstr(e, ":3:") && strstr(e, ":4:"),
 	   "all errors are reported in one run");
 	ok(!parse(&c, "[Launch]\njust words\n", e, sizeof(e)) &&
 		   strstr(e, "expected KEY=VALUE") != NULL,
 	   "a line without = is an error");
+	config_free(&c);
 }
 
 static void test_env_file(void)
@@ -263,6 +280,7 @@ static void test_env_file(void)
 		   strstr(dg.msg[0], "env:1:") != NULL,
 	   "EnvironmentFile= error names file:line");
 	words_clear(&w);
+	diag_free(&dg);
 }
 
 static void test_table(void)
@@ -270,7 +288,8 @@ static void test_table(void)
 	bool sorted = true;
 
 	for (size_t i = 1; i < directive_count(); i++)
-		if (strcmp(directive_at(i - 1)->name, directive_at(i)->name) >= 0)
+		if (strcmp(directive_at(i - 1)->name, directive_at(i)->name) >=
+		    0)
 			sorted = false;
 	ok(sorted, "the directive table is sorted (bsearch relies on it)");
 	ok(directive_find("User") && !directive_find("user"),
