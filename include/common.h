@@ -29,6 +29,7 @@ enum exit_code {
 	EXIT_USER = 217,	 /* systemd EXIT_USER */
 	EXIT_CAPABILITIES = 218, /* systemd EXIT_CAPABILITIES */
 	EXIT_NO_NEW_PRIVS = 227, /* systemd EXIT_NO_NEW_PRIVILEGES */
+	EXIT_SECCOMP = 228,	 /* systemd EXIT_SECCOMP */
 	EXIT_SELINUX = 229,	 /* systemd EXIT_SELINUX_CONTEXT */
 	EXIT_APPARMOR = 231,	 /* systemd EXIT_APPARMOR_PROFILE */
 	EXIT_VERIFY = 248,	 /* ours: process state differs from the plan */
@@ -54,6 +55,7 @@ enum step {
 	STEP_NO_NEW_PRIVS,
 	STEP_FDS,
 	STEP_VERIFY,
+	STEP_SECCOMP,
 	STEP_EXEC,
 	STEP__MAX,
 	/* Not launch steps, but they need a name and a code too. */
@@ -63,6 +65,7 @@ enum step {
 	STEP_PLAN_USER,
 	STEP_PLAN_GROUP,
 	STEP_PLAN_EXEC,
+	STEP_PLAN_SECCOMP,
 	STEP__ALL,
 };
 

@@ -16,11 +16,21 @@ enum directive_id {
 	D_EXEC_START,
 	D_GROUP,
 	D_LIMIT, /* LimitXXX=: one id, the resource is in the table's arg */
+	D_LOCK_PERSONALITY,
+	D_MEMORY_DENY_WRITE_EXECUTE,
 	D_NO_NEW_PRIVILEGES,
 	D_PASS_ENVIRONMENT,
+	D_RESTRICT_ADDRESS_FAMILIES,
+	D_RESTRICT_NAMESPACES,
+	D_RESTRICT_REALTIME,
+	D_RESTRICT_SUID_SGID,
 	D_SECURE_BITS,
 	D_SELINUX_CONTEXT,
 	D_SUPPLEMENTARY_GROUPS,
+	D_SYSTEM_CALL_ARCHITECTURES,
+	D_SYSTEM_CALL_ERROR_NUMBER,
+	D_SYSTEM_CALL_FILTER,
+	D_SYSTEM_CALL_LOG,
 	D_UMASK,
 	D_UNSET_ENVIRONMENT,
 	D_USER,
@@ -68,6 +78,21 @@ struct config {
 	bool apparmor_optional;
 	char *selinux_context;
 	bool selinux_optional;
+
+	/* Seccomp.  The list directives keep their lines as written (with a
+	 * leading "~" where given): systemd's merge rules depend on the order
+	 * of lines, and src/seccomp.c applies them in the plan. */
+	struct words syscall_filter;
+	struct words syscall_log;
+	struct words syscall_archs;
+	int syscall_errno; /* 0: kill (systemd's default) */
+	struct words address_families;
+	bool restrict_namespaces_set;
+	uint64_t restrict_namespaces; /* CLONE_NEW* flags still allowed */
+	bool lock_personality;
+	bool restrict_realtime;
+	bool restrict_suid_sgid;
+	bool memory_deny_write_execute;
 };
 
 struct directive {
@@ -113,6 +138,7 @@ int parse_env_file(const char *text, const char *file, struct words *out,
 		   struct diag *dg);
 const char *rlimit_directive_name(int resource);
 const char *capability_name(int cap); /* "cap_net_raw" */
+int parse_errno(const char *v);	      /* "EPERM" or 0-4095 */
 int capability_last(void);
 
 #endif

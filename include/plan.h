@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "config.h"
+#include "seccomp_plan.h"
 
 /*
  * Everything the launch needs, resolved to numbers, masks, open descriptors
@@ -37,6 +38,9 @@ struct plan {
 	bool set_securebits;
 	unsigned securebits;
 	bool no_new_privs;
+	bool no_new_privs_implied; /* by a seccomp directive, as systemd */
+
+	struct seccomp_plan seccomp;
 
 	int nlimits;
 	int limit_resource[RLIM_NLIMITS];

@@ -24,6 +24,7 @@ void selinux_apply(const struct plan *p);
 void apparmor_apply(const struct plan *p);
 void no_new_privs_apply(const struct plan *p);
 void verify_apply(const struct plan *p);
+void seccomp_apply(const struct plan *p);
 _Noreturn void exec_apply(const struct plan *p);
 
 _Noreturn void launch(const struct plan *p);

@@ -64,7 +64,9 @@ void plan_print(FILE *out, const struct plan *p)
 	caps_text(out, p->permitted, p->last_cap);
 	fprintf(out, "\nno_new_privs    %s  [%s]\n",
 		p->no_new_privs ? "yes" : "no",
-		src(&c->at[D_NO_NEW_PRIVILEGES], b, sizeof(b)));
+		p->no_new_privs_implied
+			? "implied by a seccomp directive"
+			: src(&c->at[D_NO_NEW_PRIVILEGES], b, sizeof(b)));
 	fprintf(out, "securebits      %#x\n", p->securebits);
 	fprintf(out, "umask           %04o  [%s]\n", (unsigned)p->umask,
 		src(&c->at[D_UMASK], b, sizeof(b)));
@@ -86,6 +88,7 @@ void plan_print(FILE *out, const struct plan *p)
 	}
 	for (char **e = p->envp; e && *e; e++)
 		fprintf(out, "environment     %s\n", *e);
+	seccomp_print(out, &p->seccomp);
 	if (c->apparmor_profile)
 		fprintf(out, "apparmor        %s%s%s\n", c->apparmor_profile,
 			p->apparmor_skipped ? ": skipped, " : " (loaded)",

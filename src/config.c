@@ -32,6 +32,8 @@ void config_free(struct config *c)
 		&c->exec_start,	      &c->supplementary_groups,
 		&c->environment,      &c->environment_files,
 		&c->pass_environment, &c->unset_environment,
+		&c->syscall_filter,   &c->syscall_log,
+		&c->syscall_archs,    &c->address_families,
 	};
 
 	for (size_t i = 0; i < sizeof(lists) / sizeof(*lists); i++)

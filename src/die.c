@@ -31,6 +31,7 @@ static const struct {
 	[STEP_APPARMOR] = {"apparmor", EXIT_APPARMOR},
 	[STEP_NO_NEW_PRIVS] = {"no-new-privs", EXIT_NO_NEW_PRIVS},
 	[STEP_VERIFY] = {"verify", EXIT_VERIFY},
+	[STEP_SECCOMP] = {"seccomp", EXIT_SECCOMP},
 	[STEP_EXEC] = {"exec", EXIT_EXEC},
 	[STEP_CONFIG] = {"config", EXIT_CONFIG},
 	[STEP_USAGE] = {"usage", EXIT_USAGE},
@@ -38,6 +39,7 @@ static const struct {
 	[STEP_PLAN_USER] = {"user", EXIT_USER},
 	[STEP_PLAN_GROUP] = {"group", EXIT_GROUP},
 	[STEP_PLAN_EXEC] = {"exec", EXIT_EXEC},
+	[STEP_PLAN_SECCOMP] = {"seccomp", EXIT_SECCOMP},
 };
 
 const char *step_name(enum step s)

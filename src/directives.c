@@ -12,6 +12,7 @@
 #include <linux/securebits.h>
 
 #include "config.h"
+#include "seccomp_plan.h"
 
 /* An empty assignment resets a list, as in systemd. */
 static bool reset_list(struct words *w, const char *v)
@@ -259,7 +260,25 @@ static int p_bool(struct config *c, const struct directive *d, const char *v,
 		diag_add(dg, at, "%s=: \"%s\" is not a boolean", d->name, v);
 		return -EINVAL;
 	}
-	c->no_new_privileges = b;
+	switch (d->id) {
+	case D_NO_NEW_PRIVILEGES:
+		c->no_new_privileges = b;
+		break;
+	case D_LOCK_PERSONALITY:
+		c->lock_personality = b;
+		break;
+	case D_RESTRICT_REALTIME:
+		c->restrict_realtime = b;
+		break;
+	case D_RESTRICT_SUID_SGID:
+		c->restrict_suid_sgid = b;
+		break;
+	case D_MEMORY_DENY_WRITE_EXECUTE:
+		c->memory_deny_write_execute = b;
+		break;
+	default:
+		abort();
+	}
 	return 0;
 }
 
@@ -381,6 +400,183 @@ static int p_label(struct config *c, const struct directive *d, const char *v,
 	return 0;
 }
 
+/*
+ * SystemCallFilter= and SystemCallLog=: every name is checked now so that an
+ * unknown syscall or group is an error at its line; the line itself is kept
+ * as written, because how it combines with the others depends on which kind
+ * of line (allow or "~" deny) came first.
+ */
+static int p_syscalls(struct config *c, const struct directive *d,
+		      const char *v, struct origin at, struct diag *dg)
+{
+	struct words *lines = d->id == D_SYSTEM_CALL_FILTER ? &c->syscall_filter
+							    : &c->syscall_log;
+	struct words w = {0};
+	int bad = 0;
+
+	if (reset_list(lines, v))
+		return 0;
+	if (split_or_report(v[0] == '~' ? v + 1 : v, &w, at, d, dg) < 0)
+		return -EINVAL;
+	for (size_t i = 0; i < w.n; i++) {
+		char *name = w.v[i].s;
+		char *colon = strchr(name, ':');
+		if (colon) {
+			*colon = '\0';
+			if (d->id != D_SYSTEM_CALL_FILTER || v[0] != '~') {
+				diag_add(dg, at,
+					 "%s=: \"%s:%s\": an error number is "
+					 "only "
+					 "allowed in a \"~\" deny list",
+					 d->name, name, colon + 1);
+				bad++;
+			} else if (strcmp(colon + 1, "kill") != 0 &&
+				   parse_errno(colon + 1) < 0) {
+				diag_add(dg, at,
+					 "%s=: \"%s\" is not an errno name or "
+					 "number (0-4095)",
+					 d->name, colon + 1);
+				bad++;
+			}
+		}
+		if (!seccomp_name_known(name)) {
+			diag_add(dg, at, "%s=: unknown %s \"%s\"", d->name,
+				 name[0] == '@' ? "system call group"
+						: "system call",
+				 name);
+			bad++;
+		}
+	}
+	words_clear(&w);
+	if (bad)
+		return -EINVAL;
+	words_push(lines, v, strlen(v), at, false);
+	return 0;
+}
+
+static int p_syscall_archs(struct config *c, const struct directive *d,
+			   const char *v, struct origin at, struct diag *dg)
+{
+	struct words w = {0};
+	int bad = 0;
+
+	if (reset_list(&c->syscall_archs, v))
+		return 0;
+	if (split_or_report(v, &w, at, d, dg) < 0)
+		return -EINVAL;
+	for (size_t i = 0; i < w.n; i++) {
+		if (seccomp_arch_token(w.v[i].s) == 0) {
+			diag_add(dg, at,
+				 "SystemCallArchitectures=: unknown "
+				 "architecture \"%s\"",
+				 w.v[i].s);
+			bad++;
+			continue;
+		}
+		words_push(&c->syscall_archs, w.v[i].s, strlen(w.v[i].s), at,
+			   false);
+	}
+	words_clear(&w);
+	return bad ? -EINVAL : 0;
+}
+
+static int p_syscall_errno(struct config *c, const struct directive *d,
+			   const char *v, struct origin at, struct diag *dg)
+{
+	int e;
+
+	(void)d;
+	if (!*v || strcmp(v, "kill") == 0) {
+		c->syscall_errno = 0;
+		return 0;
+	}
+	e = parse_errno(v);
+	if (e <= 0) {
+		diag_add(dg, at,
+			 "SystemCallErrorNumber=: \"%s\" is not \"kill\", an "
+			 "errno name or a number (1-4095)",
+			 v);
+		return -EINVAL;
+	}
+	c->syscall_errno = e;
+	return 0;
+}
+
+static int p_address_families(struct config *c, const struct directive *d,
+			      const char *v, struct origin at, struct diag *dg)
+{
+	struct words w = {0};
+	int bad = 0;
+
+	if (reset_list(&c->address_families, v))
+		return 0;
+	if (strcmp(v, "none") != 0) {
+		if (split_or_report(v[0] == '~' ? v + 1 : v, &w, at, d, dg) < 0)
+			return -EINVAL;
+		for (size_t i = 0; i < w.n; i++) {
+			if (address_family(w.v[i].s) < 0) {
+				diag_add(dg, at,
+					 "RestrictAddressFamilies=: unknown "
+					 "address family \"%s\"",
+					 w.v[i].s);
+				bad++;
+			}
+		}
+		words_clear(&w);
+	}
+	if (bad)
+		return -EINVAL;
+	words_push(&c->address_families, v, strlen(v), at, false);
+	return 0;
+}
+
+static int p_namespaces(struct config *c, const struct directive *d,
+			const char *v, struct origin at, struct diag *dg)
+{
+	uint64_t all = namespace_flags_all(), sum = 0;
+	struct words w = {0};
+	bool invert = v[0] == '~';
+	int b = parse_boolean(v), bad = 0;
+
+	if (!*v || b == 0) {
+		c->restrict_namespaces_set = false;
+		return 0;
+	}
+	if (b == 1) {
+		c->restrict_namespaces_set = true;
+		c->restrict_namespaces = 0;
+		return 0;
+	}
+	if (split_or_report(invert ? v + 1 : v, &w, at, d, dg) < 0)
+		return -EINVAL;
+	for (size_t i = 0; i < w.n; i++) {
+		uint64_t f = namespace_flag(w.v[i].s);
+		if (!f) {
+			diag_add(dg, at,
+				 "RestrictNamespaces=: unknown namespace type "
+				 "\"%s\" (cgroup ipc net mnt pid user uts)",
+				 w.v[i].s);
+			bad++;
+		}
+		sum |= f;
+	}
+	words_clear(&w);
+	if (bad)
+		return -EINVAL;
+	/* As CapabilityBoundingSet=: the first line sets, later ones merge by
+	 * OR, or by AND NOT with "~". */
+	if (invert)
+		sum = all & ~sum;
+	if (!c->restrict_namespaces_set)
+		c->restrict_namespaces = sum;
+	else if (invert)
+		c->restrict_namespaces &= sum;
+	else
+		c->restrict_namespaces |= sum;
+	c->restrict_namespaces_set = true;
+	return 0;
+}
+
 #define LIMIT(n, r)                                                            \
 	{                                                                      \
 		"Limit" #n, D_LIMIT, p_limit, RLIMIT_##r,                      \
@@ -418,16 +614,36 @@ static const struct directive table[] = {
 	LIMIT(RTTIME, RTTIME),
 	LIMIT(SIGPENDING, SIGPENDING),
 	LIMIT(STACK, STACK),
+	{"LockPersonality", D_LOCK_PERSONALITY, p_bool, 0,
+	 "seccomp: personality(2) cannot change the execution domain"},
+	{"MemoryDenyWriteExecute", D_MEMORY_DENY_WRITE_EXECUTE, p_bool, 0,
+	 "seccomp: no writable and executable memory"},
 	{"NoNewPrivileges", D_NO_NEW_PRIVILEGES, p_bool, 0,
 	 "set no_new_privs before exec"},
 	{"PassEnvironment", D_PASS_ENVIRONMENT, p_words, 0,
 	 "names passed from the launcher's own environment"},
+	{"RestrictAddressFamilies", D_RESTRICT_ADDRESS_FAMILIES,
+	 p_address_families, 0, "seccomp: socket(2) address families"},
+	{"RestrictNamespaces", D_RESTRICT_NAMESPACES, p_namespaces, 0,
+	 "seccomp: namespace types unshare/clone/setns may use"},
+	{"RestrictRealtime", D_RESTRICT_REALTIME, p_bool, 0,
+	 "seccomp: no realtime scheduling"},
+	{"RestrictSUIDSGID", D_RESTRICT_SUID_SGID, p_bool, 0,
+	 "seccomp: no setuid/setgid bits on files"},
 	{"SELinuxContext", D_SELINUX_CONTEXT, p_label, 0,
 	 "SELinux context the target is executed in"},
 	{"SecureBits", D_SECURE_BITS, p_securebits, 0,
 	 "securebits flags (capabilities(7))"},
 	{"SupplementaryGroups", D_SUPPLEMENTARY_GROUPS, p_words, 0,
 	 "groups added to the user's own"},
+	{"SystemCallArchitectures", D_SYSTEM_CALL_ARCHITECTURES,
+	 p_syscall_archs, 0, "seccomp: ABIs allowed (\"native\")"},
+	{"SystemCallErrorNumber", D_SYSTEM_CALL_ERROR_NUMBER, p_syscall_errno,
+	 0, "seccomp: errno for filtered calls instead of SIGSYS"},
+	{"SystemCallFilter", D_SYSTEM_CALL_FILTER, p_syscalls, 0,
+	 "seccomp: allowed (or \"~\" denied) system calls and groups"},
+	{"SystemCallLog", D_SYSTEM_CALL_LOG, p_syscalls, 0,
+	 "seccomp: system calls logged to the audit log"},
 	{"UMask", D_UMASK, p_umask, 0, "file mode creation mask"},
 	{"UnsetEnvironment", D_UNSET_ENVIRONMENT, p_words, 0,
 	 "names or assignments removed from the environment"},

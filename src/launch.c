@@ -39,5 +39,8 @@ void launch(const struct plan *p)
 	fds_apply(p);
 	/* Refuse to exec unless the kernel reports exactly the plan. */
 	verify_apply(p);
+	/* Last: the filter cuts off the calls every step above needed
+	 * (setgroups, capset, prctl), and allows the execveat below. */
+	seccomp_apply(p);
 	exec_apply(p);
 }

@@ -16,6 +16,7 @@
 #include "build-config.h"
 #include "plan.h"
 #include "steps.h"
+#include "syscall_groups.h"
 
 static void usage(FILE *out)
 {
@@ -31,6 +32,14 @@ static void usage(FILE *out)
 		"      --check        validate and print the plan; run "
 		"nothing\n"
 		"      --json         with --check: print the plan as JSON\n"
+		"      --print-filter the compiled seccomp filters, as "
+		"libseccomp PFC\n"
+		"      --syscall-filter [--expand] [@GROUP...]\n"
+		"                     systemd's syscall groups, as "
+		"systemd-analyze\n"
+		"                     lists them (--expand: every syscall, "
+		"nested\n"
+		"                     groups resolved)\n"
 		"      --list-directives  the directives this build knows\n"
 		"      --list-steps   launch steps and their exit codes\n"
 		"  -h, --help         this help\n"
@@ -65,10 +74,14 @@ int main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{"list-directives", no_argument, NULL, 'D'},
 		{"list-steps", no_argument, NULL, 'S'},
+		{"print-filter", no_argument, NULL, 'P'},
+		{"syscall-filter", no_argument, NULL, 'G'},
+		{"expand", no_argument, NULL, 'E'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *path = OSAPI_LAUNCH_CONF;
-	bool check = false, json = false;
+	bool check = false, json = false, print_filter = false;
+	bool groups = false, expand = false;
 	struct config cfg;
 	struct plan plan;
 	struct diag dg = {0};
@@ -99,6 +112,16 @@ int main(int argc, char **argv)
 		case 'J':
 			json = true;
 			break;
+		case 'G':
+			groups = true;
+			break;
+		case 'E':
+			expand = true;
+			break;
+		case 'P':
+			print_filter = true;
+			check = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -122,6 +145,8 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	if (groups)
+		return syscall_groups_print(stdout, argv + optind, expand);
 	if (json && !check)
 		die(STEP_USAGE, 0, "--json goes with --check");
 
@@ -133,7 +158,10 @@ int main(int argc, char **argv)
 	if (check || !ok) {
 		int rc = ok ? 0
 			    : (check ? EXIT_CONFIG : (int)step_exit_code(step));
-		if (check && json)
+		if (check && ok && print_filter) {
+			if (seccomp_print_pfc(stdout, &plan.seccomp) < 0)
+				rc = EXIT_SECCOMP;
+		} else if (check && json)
 			plan_print_json(stdout, ok ? &plan : NULL, &dg);
 		else if (check && ok)
 			plan_print(stdout, &plan);

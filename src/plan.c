@@ -11,6 +11,7 @@
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -342,6 +343,19 @@ bool plan_build(struct plan *p, const struct config *c, char *const *cmdline,
 		p->workdir = c->working_directory;
 	p->workdir_optional = c->working_directory_optional;
 
+	if (!seccomp_plan_build(&p->seccomp, c, dg))
+		fail(step, STEP_PLAN_SECCOMP);
+	/*
+	 * As under systemd: any seccomp directive implies no_new_privs when
+	 * the target lacks CAP_SYS_ADMIN, which the kernel requires to load a
+	 * filter without it.
+	 */
+	if (p->seccomp.n && !(p->permitted & (1ULL << CAP_SYS_ADMIN)) &&
+	    !p->no_new_privs) {
+		p->no_new_privs = true;
+		p->no_new_privs_implied = true;
+	}
+
 	p->envp = environ_build(c, p, environ, dg);
 	plan_exec(p, c, cmdline, dg, step);
 	plan_lsm(p, c, dg, step);
@@ -382,6 +396,7 @@ void plan_free(struct plan *p)
 	free((char *)p->home);
 	free((char *)p->shell);
 	free((char *)p->exec_path);
+	seccomp_plan_free(&p->seccomp);
 	if (p->exec_fd >= 0)
 		close(p->exec_fd);
 	if (p->status_fd >= 0)

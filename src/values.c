@@ -499,3 +499,25 @@ int parse_env_file(const char *text, const char *file, struct words *out,
 	}
 	return errors ? -EINVAL : 0;
 }
+
+/* An errno name (glibc's strerrorname_np() spelling) or number 0-4095, as
+ * systemd's SystemCallErrorNumber= takes. */
+int parse_errno(const char *v)
+{
+	char *end;
+	long n;
+
+	if (isdigit((unsigned char)v[0])) {
+		errno = 0;
+		n = strtol(v, &end, 10);
+		if (errno || *end || n < 0 || n > 4095)
+			return -EINVAL;
+		return (int)n;
+	}
+	for (int e = 1; e < 4096; e++) {
+		const char *name = strerrorname_np(e);
+		if (name && strcmp(name, v) == 0)
+			return e;
+	}
+	return -EINVAL;
+}

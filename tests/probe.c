@@ -17,29 +17,40 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <netinet/in.h>
+#include <linux/if_ether.h>
 #include <signal.h>
 #include <unistd.h>
 
 extern char **environ;
 
 /* When the suite runs in a sanitizer build the probe is instrumented too;
- * ASan would otherwise zero RLIMIT_CORE and skew what the probe reports. */
+ * ASan would otherwise zero RLIMIT_CORE and skew what the probe reports, and
+ * LeakSanitizer cannot stop the world under the seccomp filters it tests. */
 const char *__asan_default_options(void);
 const char *__asan_default_options(void)
 {
-	return "disable_coredump=0";
+	return "disable_coredump=0:detect_leaks=0";
 }
 
 static void status_fields(void)
 {
 	static const char *const keys[] = {
-		"Uid",	  "Gid",    "Groups",	  "CapInh",  "CapPrm", "CapEff",
-		"CapBnd", "CapAmb", "NoNewPrivs", "Seccomp", NULL,
+		"Uid",	      "Gid",	 "Groups",	    "CapInh",
+		"CapPrm",     "CapEff",	 "CapBnd",	    "CapAmb",
+		"NoNewPrivs", "Seccomp", "Seccomp_filters", "SigIgn",
+		"SigBlk",     NULL,
 	};
 	char line[1024];
 	FILE *f = fopen("/proc/self/status", "re");
@@ -92,6 +103,31 @@ static const char *errname(int e)
 	return n ? n : "?";
 }
 
+static int close_ok(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+	return fd;
+}
+
+/* getpid through the i386 ABI (int 0x80, eax 20), which a 64-bit process
+ * can still reach: SystemCallArchitectures=native must kill it. */
+static int int80_getpid(void)
+{
+#if defined(__x86_64__)
+	long ret;
+	__asm__ volatile("int $0x80" : "=a"(ret) : "a"(20L) : "memory");
+	if (ret < 0) {
+		errno = (int)-ret;
+		return -1;
+	}
+	return (int)ret;
+#else
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
 static void try(const char *what)
 {
 	int r = -1;
@@ -107,11 +143,53 @@ static void try(const char *what)
 		r = prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, 21, 0, 0);
 	else if (strcmp(what, "chown-root-file") == 0)
 		r = chown("/etc/hostname", 0, 0);
-	else {
+	/* Seccomp probes: bad pointers or harmless arguments, so a call the
+	 * filter lets through fails (or succeeds) without doing anything. */
+	else if (strcmp(what, "mount") == 0)
+		r = mount(NULL, NULL, NULL, 0, NULL);
+	else if (strcmp(what, "ptrace") == 0)
+		r = (int)ptrace(PTRACE_PEEKDATA, getppid(), NULL, NULL);
+	else if (strcmp(what, "kexec_load") == 0)
+		r = (int)syscall(SYS_kexec_load, 0, 0, NULL, 0);
+	else if (strcmp(what, "newer-than-table") == 0)
+		/* lsm_list_modules (461, Linux 6.8): newer than libseccomp 2.5
+		 * and systemd 252's tables. */
+		r = (int)syscall(461, NULL, NULL, 0);
+	else if (strcmp(what, "int80-getpid") == 0)
+		r = int80_getpid();
+	else if (strcmp(what, "af-packet") == 0)
+		r = close_ok(socket(AF_PACKET, SOCK_RAW, 0));
+	else if (strcmp(what, "af-inet") == 0)
+		r = close_ok(socket(AF_INET, SOCK_DGRAM, 0));
+	else if (strcmp(what, "af-netlink") == 0)
+		r = close_ok(socket(AF_NETLINK, SOCK_RAW, 0));
+	else if (strcmp(what, "unshare-user") == 0)
+		r = unshare(CLONE_NEWUSER);
+	else if (strcmp(what, "personality-linux32") == 0)
+		r = personality(PER_LINUX32);
+	else if (strcmp(what, "sched-fifo") == 0) {
+		struct sched_param sp = {.sched_priority = 1};
+		r = sched_setscheduler(0, SCHED_FIFO, &sp);
+	} else if (strcmp(what, "chmod-suid") == 0) {
+		char path[] = "/tmp/osapi-probe-suid.XXXXXX";
+		int fd = mkstemp(path);
+		r = fd < 0 ? -1 : fchmod(fd, 04755);
+		if (fd >= 0) {
+			int e = errno;
+			close(fd);
+			unlink(path);
+			errno = e;
+		}
+	} else if (strcmp(what, "mmap-wx") == 0) {
+		void *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		r = m == MAP_FAILED ? -1 : munmap(m, 4096);
+	} else {
 		fprintf(stderr, "probe: unknown --try %s\n", what);
 		exit(2);
 	}
 	printf("TRY_%s=%s\n", what, r >= 0 ? "ok" : errname(errno));
+	fflush(stdout);
 }
 
 int main(int argc, char **argv)

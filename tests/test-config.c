@@ -258,6 +258,75 @@ static void test_config(void)
 	ok(!parse(&c, "[Launch]\njust words\n", e, sizeof(e)) &&
 		   strstr(e, "expected KEY=VALUE") != NULL,
 	   "a line without = is an error");
+	ok(parse(&c,
+		 "[Launch]\nSystemCallFilter=@system-service\n"
+		 "SystemCallFilter=~@privileged mount\nSystemCallFilter=\n"
+		 "SystemCallFilter=read write\n",
+		 e, sizeof(e)) &&
+		   c.syscall_filter.n == 1 &&
+		   strcmp(c.syscall_filter.v[0].s, "read write") == 0,
+	   "SystemCallFilter= keeps its lines; an empty one resets");
+	ok(parse(&c, "[Launch]\nSystemCallFilter=~mount:EIO ptrace:kill\n", e,
+		 sizeof(e)),
+	   "a ~ deny list takes :errno and :kill");
+	ok(!parse(&c, "[Launch]\nSystemCallFilter=read:EIO\n", e, sizeof(e)),
+	   "an allow list takes no :errno");
+	ok(!parse(&c, "[Launch]\nSystemCallFilter=@nosuchgroup nosuchcall\n", e,
+		  sizeof(e)) &&
+		   strstr(e, "unknown system call group \"@nosuchgroup\"") &&
+		   strstr(e, "unknown system call \"nosuchcall\""),
+	   "unknown groups and calls are errors");
+	ok(parse(&c, "[Launch]\nSystemCallErrorNumber=EACCES\n", e,
+		 sizeof(e)) &&
+		   c.syscall_errno == EACCES,
+	   "SystemCallErrorNumber= takes an errno name");
+	ok(parse(&c,
+		 "[Launch]\nSystemCallErrorNumber=13\nSystemCallErrorNumber="
+		 "kill\n",
+		 e, sizeof(e)) &&
+		   c.syscall_errno == 0,
+	   "SystemCallErrorNumber=kill resets to killing");
+	ok(!parse(&c, "[Launch]\nSystemCallErrorNumber=0\n", e, sizeof(e)) &&
+		   !parse(&c, "[Launch]\nSystemCallErrorNumber=4096\n", e,
+			  sizeof(e)),
+	   "SystemCallErrorNumber= is 1-4095");
+	ok(parse(&c, "[Launch]\nSystemCallArchitectures=native x86\n", e,
+		 sizeof(e)) &&
+		   c.syscall_archs.n == 2,
+	   "SystemCallArchitectures= takes native and systemd's names");
+	ok(!parse(&c, "[Launch]\nSystemCallArchitectures=x86_64\n", e,
+		  sizeof(e)),
+	   "libseccomp's spelling is not systemd's: x86_64 is refused");
+	ok(parse(&c,
+		 "[Launch]\nRestrictAddressFamilies=AF_INET AF_UNIX\n"
+		 "RestrictAddressFamilies=none\n",
+		 e, sizeof(e)) &&
+		   c.address_families.n == 2,
+	   "RestrictAddressFamilies= lines and none");
+	ok(!parse(&c, "[Launch]\nRestrictAddressFamilies=AF_FOO\n", e,
+		  sizeof(e)),
+	   "an unknown address family is refused");
+	ok(parse(&c,
+		 "[Launch]\nRestrictNamespaces=net "
+		 "user\nRestrictNamespaces=~user\n",
+		 e, sizeof(e)) &&
+		   c.restrict_namespaces_set &&
+		   c.restrict_namespaces == 0x40000000 /* CLONE_NEWNET */,
+	   "RestrictNamespaces= merges by OR, or AND NOT with ~");
+	ok(parse(&c,
+		 "[Launch]\nRestrictNamespaces=yes\nRestrictNamespaces=no\n", e,
+		 sizeof(e)) &&
+		   !c.restrict_namespaces_set,
+	   "RestrictNamespaces=no lifts the restriction");
+	ok(parse(&c,
+		 "[Launch]\nLockPersonality=yes\nRestrictRealtime=1\n"
+		 "RestrictSUIDSGID=on\nMemoryDenyWriteExecute=true\n",
+		 e, sizeof(e)) &&
+		   c.lock_personality && c.restrict_realtime &&
+		   c.restrict_suid_sgid && c.memory_deny_write_execute,
+	   "the seccomp booleans");
+	ok(!parse(&c, "[Launch]\nSystemCallLog=read:EIO\n", e, sizeof(e)),
+	   "SystemCallLog= takes no :errno");
 	config_free(&c);
 }
 

@@ -16,7 +16,7 @@ ok $? "the ASan+UBSan build compiles"
 
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
-for t in 10-unit 20-launch 21-bad-input 22-directives 40-docs; do
+for t in 10-unit 20-launch 21-bad-input 22-directives 30-syscall-groups 31-seccomp 40-docs; do
 	out=$(BUILD_DIR=$asan OSAPI_LAUNCH=$asan/osapi-launch PROBE=$asan/tests/probe \
 		prove "$SRC_DIR/tests/t/$t.t" 2>&1)
 	rc=$?

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef OSAPI_LAUNCH_SECCOMP_PLAN_H
+#define OSAPI_LAUNCH_SECCOMP_PLAN_H
+
+#include <stdio.h>
+
+#include "config.h"
+
+struct plan;
+
+/* Name checks for the parser (src/seccomp.c). */
+bool seccomp_name_known(const char *name);     /* syscall or @group */
+uint32_t seccomp_arch_token(const char *name); /* 0: unknown */
+int address_family(const char *name);	       /* -1: unknown */
+uint64_t namespace_flag(const char *name);     /* 0: unknown */
+uint64_t namespace_flags_all(void);
+
+/* One compiled filter, exported from libseccomp in the plan phase so the
+ * apply phase only hands a prebuilt program to the kernel. */
+struct seccomp_prog {
+	const char *what;
+	void *insns; /* struct sock_filter[] */
+	unsigned short len;
+	void *ctx; /* scmp_filter_ctx, kept for --print-filter */
+};
+
+#define SECCOMP_MAX_PROGS 3
+
+struct seccomp_plan {
+	int n;
+	struct seccomp_prog prog[SECCOMP_MAX_PROGS];
+	bool allow_list;    /* SystemCallFilter= mode */
+	char **syscalls;    /* the resolved SystemCallFilter= set */
+	int *syscall_errno; /* per entry: -1 default, -2 kill, else errno */
+	size_t nsyscalls;
+	int default_errno; /* 0: kill the process */
+	uint32_t archs[8];
+	int narchs;
+};
+
+bool seccomp_plan_build(struct seccomp_plan *s, const struct config *c,
+			struct diag *dg);
+void seccomp_plan_free(struct seccomp_plan *s);
+void seccomp_print(FILE *out, const struct seccomp_plan *s);
+int seccomp_print_pfc(FILE *out, const struct seccomp_plan *s);
+
+#endif

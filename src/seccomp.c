@@ -1,0 +1,759 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Seccomp filters with systemd's directives and semantics, built with
+ * libseccomp in the plan phase and exported as BPF; seccomp_apply() only
+ * hands the prebuilt programs to the kernel, as the last step before exec.
+ *
+ * Up to three filters, stacked (the kernel applies the strictest verdict):
+ *   1. SystemCallFilter= / SystemCallArchitectures=: no argument checks, so
+ *      the kernel's per-syscall action cache serves every allowed call;
+ *   2. the restrictions that inspect arguments (RestrictAddressFamilies=,
+ *      RestrictNamespaces=, LockPersonality=, RestrictRealtime=,
+ *      RestrictSUIDSGID=, MemoryDenyWriteExecute=), all on calls that are
+ *      not hot;
+ *   3. SystemCallLog=.
+ * Keeping argument checks out of filter 1 keeps read/write/futex and the
+ * like on the cached path; see bench/ and docs/benchmarks.md.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/personality.h>
+#include <sys/shm.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "plan.h"
+#include "seccomp_plan.h"
+#include "steps.h"
+#include "syscall_groups.h"
+
+/* systemd's architecture names (ConditionArchitecture=) and libseccomp's. */
+static const struct {
+	const char *name;
+	uint32_t token;
+} archs[] = {
+	{"x86", SCMP_ARCH_X86},
+	{"x86-64", SCMP_ARCH_X86_64},
+	{"x32", SCMP_ARCH_X32},
+	{"arm", SCMP_ARCH_ARM},
+	{"arm64", SCMP_ARCH_AARCH64},
+	{"mips", SCMP_ARCH_MIPS},
+	{"mips64", SCMP_ARCH_MIPS64},
+	{"mips-le", SCMP_ARCH_MIPSEL},
+	{"mips64-le", SCMP_ARCH_MIPSEL64},
+	{"ppc", SCMP_ARCH_PPC},
+	{"ppc64", SCMP_ARCH_PPC64},
+	{"ppc64-le", SCMP_ARCH_PPC64LE},
+	{"s390", SCMP_ARCH_S390},
+	{"s390x", SCMP_ARCH_S390X},
+	{"riscv64", SCMP_ARCH_RISCV64},
+};
+
+uint32_t seccomp_arch_token(const char *name)
+{
+	if (strcmp(name, "native") == 0)
+		return seccomp_arch_native();
+	for (size_t i = 0; i < sizeof(archs) / sizeof(*archs); i++)
+		if (strcmp(archs[i].name, name) == 0)
+			return archs[i].token;
+	return 0;
+}
+
+static const char *arch_name(uint32_t token)
+{
+	for (size_t i = 0; i < sizeof(archs) / sizeof(*archs); i++)
+		if (archs[i].token == token)
+			return archs[i].name;
+	return "?";
+}
+
+static const char *const family_names[] = {
+	"AF_UNSPEC",	 "AF_UNIX",	 "AF_INET",	"AF_AX25",
+	"AF_IPX",	 "AF_APPLETALK", "AF_NETROM",	"AF_BRIDGE",
+	"AF_ATMPVC",	 "AF_X25",	 "AF_INET6",	"AF_ROSE",
+	"AF_DECnet",	 "AF_NETBEUI",	 "AF_SECURITY", "AF_KEY",
+	"AF_NETLINK",	 "AF_PACKET",	 "AF_ASH",	"AF_ECONET",
+	"AF_ATMSVC",	 "AF_RDS",	 "AF_SNA",	"AF_IRDA",
+	"AF_PPPOX",	 "AF_WANPIPE",	 "AF_LLC",	"AF_IB",
+	"AF_MPLS",	 "AF_CAN",	 "AF_TIPC",	"AF_BLUETOOTH",
+	"AF_IUCV",	 "AF_RXRPC",	 "AF_ISDN",	"AF_PHONET",
+	"AF_IEEE802154", "AF_CAIF",	 "AF_ALG",	"AF_NFC",
+	"AF_VSOCK",	 "AF_KCM",	 "AF_QIPCRTR",	"AF_SMC",
+	"AF_XDP",	 "AF_MCTP",
+}; /* indexed by number, up to AF_MAX - 1 */
+
+#define FAMILIES_MAX ((int)(sizeof(family_names) / sizeof(*family_names)))
+
+int address_family(const char *name)
+{
+	if (strcmp(name, "AF_LOCAL") == 0 || strcmp(name, "AF_FILE") == 0)
+		return AF_UNIX;
+	if (strcmp(name, "AF_ROUTE") == 0)
+		return AF_NETLINK;
+	for (int i = 1; i < FAMILIES_MAX; i++)
+		if (strcmp(family_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+static const struct {
+	const char *name;
+	uint64_t flag;
+} namespaces[] = {
+	{"cgroup", CLONE_NEWCGROUP}, {"ipc", CLONE_NEWIPC},
+	{"net", CLONE_NEWNET},	     {"mnt", CLONE_NEWNS},
+	{"pid", CLONE_NEWPID},	     {"user", CLONE_NEWUSER},
+	{"uts", CLONE_NEWUTS},
+};
+
+uint64_t namespace_flag(const char *name)
+{
+	for (size_t i = 0; i < sizeof(namespaces) / sizeof(*namespaces); i++)
+		if (strcmp(namespaces[i].name, name) == 0)
+			return namespaces[i].flag;
+	return 0;
+}
+
+uint64_t namespace_flags_all(void)
+{
+	uint64_t all = 0;
+
+	for (size_t i = 0; i < sizeof(namespaces) / sizeof(*namespaces); i++)
+		all |= namespaces[i].flag;
+	return all;
+}
+
+bool seccomp_name_known(const char *name)
+{
+	if (name[0] == '@')
+		return syscall_group_find(name) != NULL;
+	return seccomp_syscall_resolve_name(name) != __NR_SCMP_ERROR;
+}
+
+/* The resolved SystemCallFilter= set, as systemd merges it. */
+struct set {
+	char **name;
+	int *err;
+	size_t n;
+};
+
+static ssize_t set_find(const struct set *s, const char *name)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->name[i], name) == 0)
+			return (ssize_t)i;
+	return -1;
+}
+
+static void set_add(struct set *s, const char *name, int err)
+{
+	ssize_t i = set_find(s, name);
+
+	if (i >= 0) {
+		s->err[i] = err;
+		return;
+	}
+	s->name = xrealloc(s->name, (s->n + 1) * sizeof(*s->name));
+	s->err = xrealloc(s->err, (s->n + 1) * sizeof(*s->err));
+	s->name[s->n] = xstrdup(name);
+	s->err[s->n++] = err;
+}
+
+static void set_del(struct set *s, const char *name)
+{
+	ssize_t i = set_find(s, name);
+
+	if (i < 0)
+		return;
+	free(s->name[i]);
+	s->name[i] = s->name[s->n - 1];
+	s->err[i] = s->err[s->n - 1];
+	s->n--;
+}
+
+struct apply_ctx {
+	struct set *set;
+	bool add;
+	int err;
+};
+
+static int apply_one(const char *name, void *ud)
+{
+	struct apply_ctx *a = ud;
+
+	if (a->add)
+		set_add(a->set, name, a->err);
+	else
+		set_del(a->set, name);
+	return 0;
+}
+
+static void apply_word(struct set *s, const char *name, bool add, int err)
+{
+	struct apply_ctx a = {s, add, err};
+
+	if (name[0] == '@')
+		syscall_group_expand(name, apply_one, &a);
+	else
+		apply_one(name, &a);
+}
+
+/*
+ * systemd.exec(5): the first line decides the mode (allow list, or "~" deny
+ * list); later lines of the same kind add, of the other kind remove.  An
+ * allow list starts with @default, the calls every process needs.
+ */
+static bool merge_lines(const struct words *lines, struct set *s,
+			bool *allow_list)
+{
+	bool initialized = false;
+
+	for (size_t i = 0; i < lines->n; i++) {
+		const char *line = lines->v[i].s;
+		bool invert = line[0] == '~';
+		struct words w = {0};
+		const char *why;
+
+		if (!initialized) {
+			*allow_list = !invert;
+			initialized = true;
+			if (*allow_list)
+				apply_word(s, "@default", true, -1);
+		}
+		if (split_words(invert ? line + 1 : line, &w, lines->v[i].at,
+				&why) < 0)
+			abort(); /* validated by the parser */
+		for (size_t j = 0; j < w.n; j++) {
+			char *name = w.v[j].s, *colon = strchr(name, ':');
+			int err = -1;
+			if (colon) {
+				*colon = '\0';
+				err = strcmp(colon + 1, "kill") == 0
+					      ? -2
+					      : parse_errno(colon + 1);
+			}
+			apply_word(s, name, invert != *allow_list, err);
+		}
+		words_clear(&w);
+	}
+	return initialized;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool export_bpf(struct seccomp_prog *prog, scmp_filter_ctx ctx,
+		       const char *what, struct diag *dg)
+{
+	int fd = memfd_create("osapi-launch-bpf", MFD_CLOEXEC);
+	struct stat st;
+	int r;
+
+	if (fd < 0) {
+		diag_add(dg, (struct origin){0}, "seccomp: memfd_create (%s)",
+			 errno_name(errno));
+		return false;
+	}
+	r = seccomp_export_bpf(ctx, fd);
+	if (r < 0 || fstat(fd, &st) < 0 || st.st_size == 0 ||
+	    st.st_size % (off_t)sizeof(struct sock_filter) ||
+	    st.st_size / (off_t)sizeof(struct sock_filter) > BPF_MAXINSNS) {
+		diag_add(dg, (struct origin){0},
+			 "seccomp: cannot export the %s filter (%s)", what,
+			 errno_name(r < 0 ? -r : EINVAL));
+		close(fd);
+		return false;
+	}
+	prog->insns = xmalloc((size_t)st.st_size);
+	if (pread(fd, prog->insns, (size_t)st.st_size, 0) != st.st_size) {
+		diag_add(dg, (struct origin){0},
+			 "seccomp: reading back the %s "
+			 "filter failed",
+			 what);
+		close(fd);
+		return false;
+	}
+	close(fd);
+	prog->len = (unsigned short)(st.st_size / sizeof(struct sock_filter));
+	prog->what = what;
+	prog->ctx = ctx;
+	return true;
+}
+
+/* Secondary ABIs the native one can call into (x86-64: i386 and x32). */
+static int secondary_archs(uint32_t native, uint32_t *out)
+{
+	if (native == SCMP_ARCH_X86_64) {
+		out[0] = SCMP_ARCH_X86;
+		out[1] = SCMP_ARCH_X32;
+		return 2;
+	}
+	if (native == SCMP_ARCH_AARCH64) {
+		out[0] = SCMP_ARCH_ARM;
+		return 1;
+	}
+	return 0;
+}
+
+static scmp_filter_ctx new_ctx(uint32_t def, const struct seccomp_plan *s,
+			       uint32_t badarch)
+{
+	scmp_filter_ctx ctx = seccomp_init(def);
+
+	if (!ctx)
+		return NULL;
+	/* no_new_privs is the launcher's own explicit step, not a side
+	 * effect of libseccomp (which would set it by default). */
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) < 0 ||
+	    seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, badarch) < 0 ||
+	    seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2) < 0)
+		goto fail;
+	for (int i = 0; i < s->narchs; i++) {
+		if (s->archs[i] == seccomp_arch_native())
+			continue;
+		if (seccomp_arch_add(ctx, s->archs[i]) < 0)
+			goto fail;
+	}
+	if (!s->narchs || s->archs[0] != seccomp_arch_native()) {
+		bool native_listed = false;
+		for (int i = 0; i < s->narchs; i++)
+			native_listed |= s->archs[i] == seccomp_arch_native();
+		if (s->narchs && !native_listed &&
+		    seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE) < 0)
+			goto fail;
+	}
+	return ctx;
+fail:
+	seccomp_release(ctx);
+	return NULL;
+}
+
+static bool in_known(const char *name)
+{
+	static const struct syscall_group *known;
+	if (!known)
+		known = syscall_group_find("@known");
+	for (const char *const *m = known ? known->members : NULL; m && *m; m++)
+		if (strcmp(*m, name) == 0)
+			return true;
+	return false;
+}
+
+/* Filter 1: SystemCallFilter= and SystemCallArchitectures=. */
+static bool build_main(struct seccomp_plan *s, const struct config *c,
+		       struct diag *dg)
+{
+	struct set set = {0};
+	bool filtering = merge_lines(&c->syscall_filter, &set, &s->allow_list);
+	uint32_t def;
+	scmp_filter_ctx ctx;
+	struct origin at = c->at[D_SYSTEM_CALL_FILTER];
+
+	if (!filtering && !c->syscall_archs.n)
+		return true;
+	s->default_errno = c->syscall_errno;
+	if (!filtering)
+		def = SCMP_ACT_ALLOW;
+	else if (s->allow_list)
+		def = c->syscall_errno ? SCMP_ACT_ERRNO(c->syscall_errno)
+				       : SCMP_ACT_KILL_PROCESS;
+	else
+		def = SCMP_ACT_ALLOW;
+	ctx = new_ctx(def, s, SCMP_ACT_KILL_PROCESS);
+	if (!ctx) {
+		diag_add(dg, at, "seccomp: cannot set up a filter context");
+		return false;
+	}
+	/* The launcher itself still has to execute the target. */
+	if (filtering && s->allow_list)
+		set_add(&set, "execveat", -1);
+	if (set.n)
+		qsort(set.name, set.n, sizeof(*set.name), cmp_str);
+	for (size_t i = 0; i < set.n && filtering; i++) {
+		int nr = seccomp_syscall_resolve_name(set.name[i]);
+		uint32_t act;
+		int r;
+
+		if (nr == __NR_SCMP_ERROR)
+			continue; /* in a group, unknown to this libseccomp:
+				     ignored, as systemd does */
+		if (s->allow_list)
+			act = SCMP_ACT_ALLOW;
+		else if (set.err[i] == -2 ||
+			 (set.err[i] == -1 && !c->syscall_errno))
+			act = SCMP_ACT_KILL_PROCESS;
+		else
+			act = SCMP_ACT_ERRNO(set.err[i] >= 0
+						     ? set.err[i]
+						     : c->syscall_errno);
+		r = seccomp_rule_add(ctx, act, nr, 0);
+		if (r < 0 && r != -EDOM) {
+			diag_add(dg, at, "seccomp: rule for %s failed (%s)",
+				 set.name[i], errno_name(-r));
+			goto fail;
+		}
+	}
+	/*
+	 * An allow list denies with EPERM (or SIGSYS) what it does not name,
+	 * but a system call newer than our table is one the program may
+	 * probe for and fall back from (clone3, faccessat2): those get
+	 * ENOSYS, so glibc and Go take their fallback instead of failing.
+	 */
+	if (filtering && s->allow_list) {
+		uint32_t native = seccomp_arch_native();
+		for (int nr = 0; nr < 1024; nr++) {
+			char *name =
+				seccomp_syscall_resolve_num_arch(native, nr);
+			bool known = name && in_known(name);
+			bool listed = name && set_find(&set, name) >= 0;
+			free(name);
+			if (known || listed)
+				continue;
+			if (seccomp_rule_add_exact(ctx, SCMP_ACT_ERRNO(ENOSYS),
+						   nr, 0) < 0)
+				continue; /* not a syscall number here */
+		}
+	}
+	s->syscalls = set.name;
+	s->syscall_errno = set.err;
+	s->nsyscalls = filtering ? set.n : 0;
+	return export_bpf(&s->prog[s->n++], ctx, "SystemCallFilter=", dg);
+fail:
+	seccomp_release(ctx);
+	return false;
+}
+
+#define RULE(act, sys, ...)                                                    \
+	do {                                                                   \
+		int r_ = seccomp_rule_add(ctx, act, SCMP_SYS(sys),             \
+					  __VA_ARGS__);                        \
+		if (r_ < 0 && r_ != -EDOM) {                                   \
+			diag_add(dg, (struct origin){0},                       \
+				 "seccomp: rule on %s failed (%s)", #sys,      \
+				 errno_name(-r_));                             \
+			goto fail;                                             \
+		}                                                              \
+	} while (0)
+
+static bool families_allowed(const struct words *lines, bool *allowed)
+{
+	bool initialized = false;
+
+	for (size_t i = 0; i < lines->n; i++) {
+		const char *line = lines->v[i].s;
+		bool invert = line[0] == '~';
+		struct words w = {0};
+		const char *why;
+
+		if (strcmp(line, "none") == 0) {
+			for (int af = 0; af < FAMILIES_MAX; af++)
+				allowed[af] = false;
+			initialized = true;
+			continue;
+		}
+		if (!initialized)
+			for (int af = 0; af < FAMILIES_MAX; af++)
+				allowed[af] = invert;
+		initialized = true;
+		if (split_words(invert ? line + 1 : line, &w, lines->v[i].at,
+				&why) < 0)
+			abort();
+		for (size_t j = 0; j < w.n; j++)
+			allowed[address_family(w.v[j].s)] = !invert;
+		words_clear(&w);
+	}
+	return initialized;
+}
+
+/* Filter 2: the restrictions that look at arguments. */
+static bool build_restrict(struct seccomp_plan *s, const struct config *c,
+			   struct diag *dg)
+{
+	bool allowed[FAMILIES_MAX];
+	bool families = families_allowed(&c->address_families, allowed);
+	scmp_filter_ctx ctx;
+	const uint32_t eperm = SCMP_ACT_ERRNO(EPERM);
+
+	if (!families && !c->restrict_namespaces_set && !c->lock_personality &&
+	    !c->restrict_realtime && !c->restrict_suid_sgid &&
+	    !c->memory_deny_write_execute)
+		return true;
+	/* Other ABIs are the main filter's business: allow them here. */
+	ctx = new_ctx(SCMP_ACT_ALLOW, s, SCMP_ACT_ALLOW);
+	if (!ctx) {
+		diag_add(dg, (struct origin){0}, "seccomp: no filter context");
+		return false;
+	}
+	if (families) {
+		const uint32_t nosupport = SCMP_ACT_ERRNO(EAFNOSUPPORT);
+		for (int af = 0; af < FAMILIES_MAX; af++)
+			if (!allowed[af])
+				RULE(nosupport, socket, 1,
+				     SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)af));
+		RULE(nosupport, socket, 1,
+		     SCMP_A0(SCMP_CMP_GE, (scmp_datum_t)FAMILIES_MAX));
+	}
+	if (c->restrict_namespaces_set) {
+		uint64_t denied =
+			namespace_flags_all() & ~c->restrict_namespaces;
+		for (size_t i = 0; i < sizeof(namespaces) / sizeof(*namespaces);
+		     i++) {
+			scmp_datum_t f = namespaces[i].flag;
+			if (!(denied & f))
+				continue;
+			RULE(eperm, unshare, 1,
+			     SCMP_A0(SCMP_CMP_MASKED_EQ, f, f));
+			RULE(eperm, clone, 1,
+			     SCMP_A0(SCMP_CMP_MASKED_EQ, f, f));
+			RULE(eperm, setns, 1,
+			     SCMP_A1(SCMP_CMP_MASKED_EQ, f, f));
+		}
+		/* setns(fd, 0) joins whatever fd is: refused once any type is
+		 * restricted.  clone3 keeps its flags in memory a filter
+		 * cannot read: ENOSYS sends glibc and Go back to clone(). */
+		if (denied) {
+			RULE(eperm, setns, 1, SCMP_A1(SCMP_CMP_EQ, 0));
+			RULE(SCMP_ACT_ERRNO(ENOSYS), clone3, 0);
+		}
+	}
+	if (c->lock_personality) {
+		unsigned long cur = (unsigned long)personality(0xffffffff);
+		RULE(eperm, personality, 1, SCMP_A0(SCMP_CMP_NE, cur));
+	}
+	if (c->restrict_realtime) {
+		RULE(eperm, sched_setscheduler, 1,
+		     SCMP_A1(SCMP_CMP_EQ, SCHED_FIFO));
+		RULE(eperm, sched_setscheduler, 1,
+		     SCMP_A1(SCMP_CMP_EQ, SCHED_RR));
+		RULE(eperm, sched_setscheduler, 1,
+		     SCMP_A1(SCMP_CMP_GT, SCHED_IDLE));
+		/* sched_setattr's policy is behind a pointer. */
+		RULE(eperm, sched_setattr, 0);
+	}
+	if (c->restrict_suid_sgid) {
+		const scmp_datum_t bits[] = {S_ISUID, S_ISGID};
+		for (int i = 0; i < 2; i++) {
+			scmp_datum_t b = bits[i];
+			RULE(eperm, chmod, 1,
+			     SCMP_A1(SCMP_CMP_MASKED_EQ, b, b));
+			RULE(eperm, fchmod, 1,
+			     SCMP_A1(SCMP_CMP_MASKED_EQ, b, b));
+			RULE(eperm, fchmodat, 1,
+			     SCMP_A2(SCMP_CMP_MASKED_EQ, b, b));
+			RULE(eperm, mkdir, 1,
+			     SCMP_A1(SCMP_CMP_MASKED_EQ, b, b));
+			RULE(eperm, mkdirat, 1,
+			     SCMP_A2(SCMP_CMP_MASKED_EQ, b, b));
+			RULE(eperm, mknod, 1,
+			     SCMP_A1(SCMP_CMP_MASKED_EQ, b, b));
+			RULE(eperm, mknodat, 1,
+			     SCMP_A2(SCMP_CMP_MASKED_EQ, b, b));
+			RULE(eperm, creat, 1,
+			     SCMP_A1(SCMP_CMP_MASKED_EQ, b, b));
+			RULE(eperm, open, 2,
+			     SCMP_A1(SCMP_CMP_MASKED_EQ, O_CREAT, O_CREAT),
+			     SCMP_A2(SCMP_CMP_MASKED_EQ, b, b));
+			RULE(eperm, openat, 2,
+			     SCMP_A2(SCMP_CMP_MASKED_EQ, O_CREAT, O_CREAT),
+			     SCMP_A3(SCMP_CMP_MASKED_EQ, b, b));
+		}
+		/* openat2's mode is behind a pointer: ENOSYS, and callers
+		 * fall back to openat(). */
+		RULE(SCMP_ACT_ERRNO(ENOSYS), openat2, 0);
+	}
+	if (c->memory_deny_write_execute) {
+		const scmp_datum_t wx = PROT_WRITE | PROT_EXEC;
+		RULE(eperm, mmap, 1, SCMP_A2(SCMP_CMP_MASKED_EQ, wx, wx));
+		RULE(eperm, mprotect, 1,
+		     SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, PROT_EXEC));
+		RULE(eperm, pkey_mprotect, 1,
+		     SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, PROT_EXEC));
+		RULE(eperm, shmat, 1,
+		     SCMP_A2(SCMP_CMP_MASKED_EQ, SHM_EXEC, SHM_EXEC));
+	}
+	return export_bpf(&s->prog[s->n++], ctx, "restrictions", dg);
+fail:
+	seccomp_release(ctx);
+	return false;
+}
+
+/* Filter 3: SystemCallLog=. */
+static bool build_log(struct seccomp_plan *s, const struct config *c,
+		      struct diag *dg)
+{
+	struct set set = {0};
+	bool listed_only = true, on = false;
+	scmp_filter_ctx ctx;
+
+	/* Same merge rules as SystemCallFilter=, but no @default. */
+	for (size_t i = 0; i < c->syscall_log.n; i++) {
+		const char *line = c->syscall_log.v[i].s;
+		bool invert = line[0] == '~';
+		struct words w = {0};
+		const char *why;
+
+		if (!on)
+			listed_only = !invert;
+		on = true;
+		if (split_words(invert ? line + 1 : line, &w,
+				c->syscall_log.v[i].at, &why) < 0)
+			abort();
+		for (size_t j = 0; j < w.n; j++)
+			apply_word(&set, w.v[j].s, invert != listed_only, -1);
+		words_clear(&w);
+	}
+	if (!on)
+		return true;
+	ctx = new_ctx(listed_only ? SCMP_ACT_ALLOW : SCMP_ACT_LOG, s,
+		      SCMP_ACT_ALLOW);
+	if (!ctx) {
+		diag_add(dg, (struct origin){0}, "seccomp: no filter context");
+		goto fail_set;
+	}
+	for (size_t i = 0; i < set.n; i++) {
+		int nr = seccomp_syscall_resolve_name(set.name[i]);
+		if (nr == __NR_SCMP_ERROR)
+			continue;
+		if (seccomp_rule_add(
+			    ctx, listed_only ? SCMP_ACT_LOG : SCMP_ACT_ALLOW,
+			    nr, 0) < 0)
+			continue;
+	}
+	for (size_t i = 0; i < set.n; i++)
+		free(set.name[i]);
+	free(set.name);
+	free(set.err);
+	return export_bpf(&s->prog[s->n++], ctx, "SystemCallLog=", dg);
+fail_set:
+	for (size_t i = 0; i < set.n; i++)
+		free(set.name[i]);
+	free(set.name);
+	free(set.err);
+	return false;
+}
+
+bool seccomp_plan_build(struct seccomp_plan *s, const struct config *c,
+			struct diag *dg)
+{
+	uint32_t native = seccomp_arch_native();
+
+	memset(s, 0, sizeof(*s));
+	/* The ABIs the filters cover.  SystemCallArchitectures= names them;
+	 * otherwise an allow list covers only the native ABI (so i386 via
+	 * int 0x80 and x32 are killed), and a deny list also covers the
+	 * secondary ABIs so they cannot be used to go around it. */
+	for (size_t i = 0; i < c->syscall_archs.n && s->narchs < 8; i++) {
+		uint32_t t = seccomp_arch_token(c->syscall_archs.v[i].s);
+		bool dup = false;
+		for (int j = 0; j < s->narchs; j++)
+			dup |= s->archs[j] == t;
+		if (!dup)
+			s->archs[s->narchs++] = t;
+	}
+	if (!s->narchs) {
+		bool allow = c->syscall_filter.n &&
+			     c->syscall_filter.v[0].s[0] != '~';
+		s->archs[s->narchs++] = native;
+		if (!allow)
+			s->narchs += secondary_archs(native, s->archs + 1);
+	}
+	/* The main filter goes last: it may deny seccomp(2) itself, which the
+	 * two others still need to be loaded. */
+	return build_restrict(s, c, dg) && build_log(s, c, dg) &&
+	       build_main(s, c, dg);
+}
+
+void seccomp_plan_free(struct seccomp_plan *s)
+{
+	for (int i = 0; i < s->n; i++) {
+		free(s->prog[i].insns);
+		if (s->prog[i].ctx)
+			seccomp_release(s->prog[i].ctx);
+	}
+	for (size_t i = 0; i < s->nsyscalls; i++)
+		free(s->syscalls[i]);
+	free(s->syscalls);
+	free(s->syscall_errno);
+	memset(s, 0, sizeof(*s));
+}
+
+void seccomp_print(FILE *out, const struct seccomp_plan *s)
+{
+	if (!s->n) {
+		fputs("seccomp         none\n", out);
+		return;
+	}
+	for (int i = 0; i < s->n; i++)
+		fprintf(out,
+			"seccomp         filter %d: %s, %u BPF instructions\n",
+			i + 1, s->prog[i].what, s->prog[i].len);
+	for (int a = 0; a < s->narchs; a++) {
+		fprintf(out, "seccomp arch    %s:", arch_name(s->archs[a]));
+		if (!s->nsyscalls)
+			fputs(" (no SystemCallFilter=)", out);
+		else
+			fprintf(out, " %s list, default %s\n               ",
+				s->allow_list ? "allow" : "deny",
+				s->allow_list
+					? (s->default_errno
+						   ? strerrorname_np(
+							     s->default_errno)
+						   : "kill")
+					: "allow");
+		for (size_t i = 0; i < s->nsyscalls; i++) {
+			int nr = seccomp_syscall_resolve_name_arch(
+				s->archs[a], s->syscalls[i]);
+			if (nr == __NR_SCMP_ERROR || nr < 0)
+				continue;
+			fprintf(out, " %s", s->syscalls[i]);
+			if (!s->allow_list && s->syscall_errno[i] >= 0)
+				fprintf(out, ":%s",
+					strerrorname_np(s->syscall_errno[i]));
+		}
+		fputc('\n', out);
+	}
+}
+
+int seccomp_print_pfc(FILE *out, const struct seccomp_plan *s)
+{
+	fflush(out);
+	for (int i = 0; i < s->n; i++) {
+		fprintf(out, "# osapi-launch filter %d of %d: %s\n", i + 1,
+			s->n, s->prog[i].what);
+		fflush(out);
+		if (seccomp_export_pfc(s->prog[i].ctx, fileno(out)) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * The last step before exec: after it, the launcher itself only calls
+ * execveat (allowed: see build_main) and, on failure, write and
+ * exit_group.  no_new_privs was set before, unless the target keeps
+ * CAP_SYS_ADMIN, exactly as the kernel requires.
+ */
+void seccomp_apply(const struct plan *p)
+{
+	for (int i = 0; i < p->seccomp.n; i++) {
+		struct sock_fprog prog = {
+			.len = p->seccomp.prog[i].len,
+			.filter = p->seccomp.prog[i].insns,
+		};
+		if (INJECT(STEP_SECCOMP) ||
+		    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+			die(STEP_SECCOMP, errno, "loading the %s filter failed",
+			    p->seccomp.prog[i].what);
+	}
+}
