@@ -34,6 +34,7 @@ struct seccomp_plan {
 	int *syscall_errno; /* per entry: -1 default, -2 kill, else errno */
 	size_t nsyscalls;
 	int default_errno; /* 0: kill the process */
+	int enosys_above; /* native calls above this number get ENOSYS */
 	uint32_t archs[8];
 	int narchs;
 };
@@ -41,6 +42,12 @@ struct seccomp_plan {
 bool seccomp_plan_build(struct seccomp_plan *s, const struct config *c,
 			struct diag *dg);
 void seccomp_plan_free(struct seccomp_plan *s);
+
+/* The compiled-filter cache (src/seccomp_cache.c); off unless enabled. */
+void seccomp_cache_enable(bool on);
+const char *seccomp_cache_status(void);
+bool seccomp_cache_lookup(struct seccomp_plan *s, const struct config *c);
+void seccomp_cache_store(const struct seccomp_plan *s, const struct config *c);
 void seccomp_print(FILE *out, const struct seccomp_plan *s);
 int seccomp_print_pfc(FILE *out, const struct seccomp_plan *s);
 

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "build-config.h"
 #include "plan.h"
 #include "steps.h"
 
@@ -89,6 +90,8 @@ void plan_print(FILE *out, const struct plan *p)
 	for (char **e = p->envp; e && *e; e++)
 		fprintf(out, "environment     %s\n", *e);
 	seccomp_print(out, &p->seccomp);
+	if (p->seccomp.n)
+		fprintf(out, "seccomp cache   %s\n", OSAPI_LAUNCH_CACHE_DIR);
 	if (c->apparmor_profile)
 		fprintf(out, "apparmor        %s%s%s\n", c->apparmor_profile,
 			p->apparmor_skipped ? ": skipped, " : " (loaded)",

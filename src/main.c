@@ -152,6 +152,9 @@ int main(int argc, char **argv)
 
 	config_init(&cfg);
 	plan_init(&plan);
+	/* --check and --print-filter always compile, so they show what the
+	 * config says, not what a cache holds. */
+	seccomp_cache_enable(!check);
 	ok = config_load(&cfg, path, &dg);
 	if (ok)
 		ok = plan_build(&plan, &cfg, argv + optind, &dg, &step);

@@ -20,6 +20,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sched.h>
+#include <stddef.h>
 #include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -339,6 +340,36 @@ fail:
 	return NULL;
 }
 
+/*
+ * Puts five instructions in front of the exported program: on the native
+ * ABI, a call numbered above every call the table knows returns ENOSYS.
+ * They look only at the architecture and the number, so the kernel's
+ * action cache still serves every call.  x32 numbers (bit 30) go on to
+ * libseccomp's own architecture check.  BPF jumps are relative, so the
+ * program behind the prefix is unchanged.
+ */
+static void enosys_prefix(struct seccomp_prog *prog, uint32_t arch, int max_nr)
+{
+	const struct sock_filter prefix[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, arch, 0, 4),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)max_nr, 0, 2),
+		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+	};
+	size_t n = sizeof(prefix) / sizeof(*prefix);
+	struct sock_filter *insns = xmalloc((prog->len + n) * sizeof(*insns));
+
+	memcpy(insns, prefix, sizeof(prefix));
+	memcpy(insns + n, prog->insns, prog->len * sizeof(*insns));
+	free(prog->insns);
+	prog->insns = insns;
+	prog->len = (unsigned short)(prog->len + n);
+}
+
 static bool in_known(const char *name)
 {
 	static const struct syscall_group *known;
@@ -348,6 +379,21 @@ static bool in_known(const char *name)
 		if (strcmp(*m, name) == 0)
 			return true;
 	return false;
+}
+
+/* The highest number on arch of any call in systemd's @known. */
+static int highest_known_nr(uint32_t arch)
+{
+	const struct syscall_group *known = syscall_group_find("@known");
+	int max = 0;
+
+	for (const char *const *m = known ? known->members : NULL; m && *m;
+	     m++) {
+		int nr = seccomp_syscall_resolve_name_arch(arch, *m);
+		if (nr > max && nr < 0x40000000)
+			max = nr;
+	}
+	return max;
 }
 
 /* Filter 1: SystemCallFilter= and SystemCallArchitectures=. */
@@ -412,23 +458,33 @@ static bool build_main(struct seccomp_plan *s, const struct config *c,
 	 */
 	if (filtering && s->allow_list) {
 		uint32_t native = seccomp_arch_native();
-		for (int nr = 0; nr < 1024; nr++) {
+		int max_known = highest_known_nr(native);
+		/* Named calls below the highest known number that the table
+		 * lacks get a rule each (a handful); everything above it is
+		 * cut off by the prefix added after export, one comparison
+		 * instead of hundreds of rules for libseccomp to compile. */
+		for (int nr = 0; nr <= max_known; nr++) {
 			char *name =
 				seccomp_syscall_resolve_num_arch(native, nr);
-			bool known = name && in_known(name);
-			bool listed = name && set_find(&set, name) >= 0;
+			bool skip = !name || in_known(name) ||
+				    set_find(&set, name) >= 0;
 			free(name);
-			if (known || listed)
-				continue;
-			if (seccomp_rule_add_exact(ctx, SCMP_ACT_ERRNO(ENOSYS),
-						   nr, 0) < 0)
-				continue; /* not a syscall number here */
+			if (!skip)
+				seccomp_rule_add_exact(
+					ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0);
 		}
+		s->enosys_above = max_known;
 	}
 	s->syscalls = set.name;
 	s->syscall_errno = set.err;
 	s->nsyscalls = filtering ? set.n : 0;
-	return export_bpf(&s->prog[s->n++], ctx, "SystemCallFilter=", dg);
+	if (!export_bpf(&s->prog[s->n], ctx, "SystemCallFilter=", dg))
+		return false;
+	if (s->enosys_above)
+		enosys_prefix(&s->prog[s->n], seccomp_arch_native(),
+			      s->enosys_above);
+	s->n++;
+	return true;
 fail:
 	seccomp_release(ctx);
 	return false;
@@ -668,10 +724,15 @@ bool seccomp_plan_build(struct seccomp_plan *s, const struct config *c,
 		if (!allow)
 			s->narchs += secondary_archs(native, s->archs + 1);
 	}
+	if (seccomp_cache_lookup(s, c))
+		return true;
 	/* The main filter goes last: it may deny seccomp(2) itself, which the
 	 * two others still need to be loaded. */
-	return build_restrict(s, c, dg) && build_log(s, c, dg) &&
-	       build_main(s, c, dg);
+	if (!build_restrict(s, c, dg) || !build_log(s, c, dg) ||
+	    !build_main(s, c, dg))
+		return false;
+	seccomp_cache_store(s, c);
+	return true;
 }
 
 void seccomp_plan_free(struct seccomp_plan *s)

@@ -1,0 +1,310 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A cache of compiled seccomp filters, so a launch does not pay for
+ * libseccomp's compiler every time (about 2-5 ms, more than the rest of the
+ * launch; see docs/benchmarks.md).
+ *
+ * It must fail safe: the cache is only read through trusted_open() (the
+ * file and every directory above it root-owned and not writable by anyone
+ * else), its key is compared byte for byte with the key of this launch (the
+ * seccomp directives as written, the launcher's version, the group table,
+ * libseccomp's version, the architecture), and a checksum covers the whole
+ * file.  A stale, foreign-owned, truncated or corrupt file is never used:
+ * the filter is built again and the file replaced (atomically, rename(2)).
+ * The kernel still verifies every program when it is loaded.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "build-config.h"
+#include "seccomp_plan.h"
+#include "syscall_groups.h"
+
+#define MAGIC	  "OSLBPF1\n"
+#define CACHE_MAX (1024 * 1024)
+
+static bool enabled;
+static const char *status = "not used";
+
+void seccomp_cache_enable(bool on)
+{
+	enabled = on;
+	status = on ? "enabled" : "not used (--check builds the filters)";
+}
+
+const char *seccomp_cache_status(void)
+{
+	return status;
+}
+
+static uint64_t fnv(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+#define FNV_INIT 0xcbf29ce484222325ULL
+
+struct buf {
+	char *p;
+	size_t n;
+};
+
+static void put(struct buf *b, const void *data, size_t len)
+{
+	b->p = xrealloc(b->p, b->n + len);
+	memcpy(b->p + b->n, data, len);
+	b->n += len;
+}
+
+static void put_str(struct buf *b, const char *s)
+{
+	put(b, s, strlen(s) + 1);
+}
+
+static void put_words(struct buf *b, const char *name, const struct words *w)
+{
+	put_str(b, name);
+	for (size_t i = 0; i < w->n; i++)
+		put_str(b, w->v[i].s);
+}
+
+/* Everything the compiled filters depend on, in a fixed order. */
+static struct buf cache_key(const struct config *c)
+{
+	const struct scmp_version *v = seccomp_version();
+	struct buf b = {0};
+	uint64_t table = FNV_INIT;
+	char tmp[128];
+
+	put_str(&b, MAGIC OSAPI_LAUNCH_VERSION);
+	snprintf(tmp, sizeof(tmp), "libseccomp %u.%u.%u arch %#x pers %#x",
+		 v->major, v->minor, v->micro, seccomp_arch_native(),
+		 (unsigned)personality(0xffffffff));
+	put_str(&b, tmp);
+	for (size_t i = 0; i < syscall_group_count(); i++) {
+		const struct syscall_group *g = syscall_group_at(i);
+		table = fnv(table, g->name, strlen(g->name) + 1);
+		for (const char *const *m = g->members; *m; m++)
+			table = fnv(table, *m, strlen(*m) + 1);
+	}
+	put(&b, &table, sizeof(table));
+	put_words(&b, "SystemCallFilter", &c->syscall_filter);
+	put_words(&b, "SystemCallLog", &c->syscall_log);
+	put_words(&b, "SystemCallArchitectures", &c->syscall_archs);
+	put_words(&b, "RestrictAddressFamilies", &c->address_families);
+	snprintf(tmp, sizeof(tmp),
+		 "errno %d ns %d:%#llx lp %d rt %d suid %d mdwe %d",
+		 c->syscall_errno, c->restrict_namespaces_set,
+		 (unsigned long long)c->restrict_namespaces,
+		 c->lock_personality, c->restrict_realtime,
+		 c->restrict_suid_sgid, c->memory_deny_write_execute);
+	put_str(&b, tmp);
+	return b;
+}
+
+static char *cache_path(const struct buf *key)
+{
+	return xasprintf("%s/seccomp-%016llx.bpf", OSAPI_LAUNCH_CACHE_DIR,
+			 (unsigned long long)fnv(FNV_INIT, key->p, key->n));
+}
+
+static bool take(const char **p, const char *end, void *out, size_t len)
+{
+	if ((size_t)(end - *p) < len)
+		return false;
+	memcpy(out, *p, len);
+	*p += len;
+	return true;
+}
+
+/* trusted_read() is for text and refuses NUL bytes; BPF is full of them. */
+static char *read_binary(const char *path, size_t *len, const char **why,
+			 int *err)
+{
+	int fd = trusted_open(path, O_RDONLY, false, why);
+	struct stat st;
+	char *data;
+
+	if (fd < 0) {
+		*err = -fd;
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0 || st.st_size <= 0 || st.st_size > CACHE_MAX) {
+		*err = EINVAL;
+		*why = "has an unexpected size";
+		close(fd);
+		return NULL;
+	}
+	data = xmalloc((size_t)st.st_size);
+	if (read(fd, data, (size_t)st.st_size) != st.st_size) {
+		*err = EIO;
+		*why = "cannot be read whole";
+		free(data);
+		close(fd);
+		return NULL;
+	}
+	close(fd);
+	*len = (size_t)st.st_size;
+	return data;
+}
+
+/* Fills s->prog from the cache; false (and s untouched) on any doubt. */
+static bool cache_read(struct seccomp_plan *s, const struct buf *key,
+		       const char *path, bool *writable)
+{
+	const char *why = NULL;
+	size_t len = 0;
+	int err = 0;
+	char *data = read_binary(path, &len, &why, &err);
+	const char *p = data, *end = data + len;
+	uint32_t klen, n;
+	uint64_t sum;
+	struct seccomp_plan tmp = {0};
+
+	if (!data) {
+		/* A file that is merely missing or not root's is rebuilt and
+		 * replaced; a directory that others can write is never
+		 * written to. */
+		*writable = err == ENOENT || !why ||
+			    strncmp(why, "a directory", 11) != 0;
+		status = err == ENOENT ? "miss (built and stored)"
+				       : "untrusted or unreadable (rebuilt)";
+		return false;
+	}
+	if (len < sizeof(sum) ||
+	    (memcpy(&sum, end - sizeof(sum), sizeof(sum)),
+	     fnv(FNV_INIT, data, len - sizeof(sum)) != sum)) {
+		status = "corrupt (rebuilt)";
+		goto fail;
+	}
+	end -= sizeof(sum);
+	if (!take(&p, end, &klen, sizeof(klen)) || klen != key->n ||
+	    (size_t)(end - p) < klen || memcmp(p, key->p, klen) != 0) {
+		status = "stale (rebuilt)";
+		goto fail;
+	}
+	p += klen;
+	if (!take(&p, end, &n, sizeof(n)) || n > SECCOMP_MAX_PROGS)
+		goto corrupt;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t plen;
+		struct seccomp_prog *prog = &tmp.prog[tmp.n];
+		if (!take(&p, end, &plen, sizeof(plen)) || plen == 0 ||
+		    plen > BPF_MAXINSNS ||
+		    (size_t)(end - p) < plen * sizeof(struct sock_filter))
+			goto corrupt;
+		prog->insns = xmalloc(plen * sizeof(struct sock_filter));
+		memcpy(prog->insns, p, plen * sizeof(struct sock_filter));
+		p += plen * sizeof(struct sock_filter);
+		prog->len = (unsigned short)plen;
+		prog->what = "cached";
+		tmp.n++;
+	}
+	if (p != end)
+		goto corrupt;
+	free(data);
+	for (int i = 0; i < tmp.n; i++)
+		s->prog[i] = tmp.prog[i];
+	s->n = tmp.n;
+	status = "hit";
+	return true;
+corrupt:
+	status = "corrupt (rebuilt)";
+fail:
+	for (int i = 0; i < tmp.n; i++)
+		free(tmp.prog[i].insns);
+	free(data);
+	return false;
+}
+
+/* Best effort: a launch never fails because the cache cannot be written. */
+static void cache_write(const struct seccomp_plan *s, const struct buf *key,
+			const char *path)
+{
+	struct buf b = {0};
+	uint32_t klen = (uint32_t)key->n, n = (uint32_t)s->n;
+	uint64_t sum;
+	char *tmp = xasprintf("%s.XXXXXX", path);
+	struct stat st;
+	int fd;
+
+	/* The directory is created private; an existing one must already be
+	 * root's and closed to others, or it is left alone. */
+	if (mkdir(OSAPI_LAUNCH_CACHE_DIR, 0700) < 0 && errno == ENOENT) {
+		/* The parent (/var/cache) may be missing under an unusual
+		 * prefix: one level is created, as the FHS would have it. */
+		char *parent = xstrdup(OSAPI_LAUNCH_CACHE_DIR);
+		*strrchr(parent, '/') = '\0';
+		if (mkdir(parent, 0755) == 0)
+			(void)mkdir(OSAPI_LAUNCH_CACHE_DIR, 0700);
+		free(parent);
+	}
+	if (lstat(OSAPI_LAUNCH_CACHE_DIR, &st) < 0 || !S_ISDIR(st.st_mode) ||
+	    st.st_uid != 0 || (st.st_mode & 077))
+		goto out;
+	put(&b, &klen, sizeof(klen));
+	put(&b, key->p, key->n);
+	put(&b, &n, sizeof(n));
+	for (int i = 0; i < s->n; i++) {
+		uint32_t plen = s->prog[i].len;
+		put(&b, &plen, sizeof(plen));
+		put(&b, s->prog[i].insns, plen * sizeof(struct sock_filter));
+	}
+	sum = fnv(FNV_INIT, b.p, b.n);
+	put(&b, &sum, sizeof(sum));
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		goto out;
+	if (fchmod(fd, 0600) < 0 || write(fd, b.p, b.n) != (ssize_t)b.n ||
+	    fsync(fd) < 0 || close(fd) < 0 || rename(tmp, path) < 0)
+		unlink(tmp);
+out:
+	free(b.p);
+	free(tmp);
+}
+
+static bool writable = true;
+
+bool seccomp_cache_lookup(struct seccomp_plan *s, const struct config *c)
+{
+	struct buf key;
+	char *path;
+	bool hit;
+
+	if (!enabled)
+		return false;
+	key = cache_key(c);
+	path = cache_path(&key);
+	hit = cache_read(s, &key, path, &writable);
+	free(path);
+	free(key.p);
+	return hit;
+}
+
+void seccomp_cache_store(const struct seccomp_plan *s, const struct config *c)
+{
+	struct buf key;
+	char *path;
+
+	if (!enabled || !writable || s->n == 0)
+		return;
+	key = cache_key(c);
+	path = cache_path(&key);
+	cache_write(s, &key, path);
+	free(path);
+	free(key.p);
+}
