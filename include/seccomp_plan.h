@@ -43,6 +43,9 @@ bool seccomp_plan_build(struct seccomp_plan *s, const struct config *c,
 			struct diag *dg);
 void seccomp_plan_free(struct seccomp_plan *s);
 
+/* --explain-syscall: which line decides what happens to a call. */
+int seccomp_explain(FILE *out, const struct config *c, const char *name);
+
 /* The compiled-filter cache (src/seccomp_cache.c); off unless enabled. */
 void seccomp_cache_enable(bool on);
 const char *seccomp_cache_status(void);

@@ -16,7 +16,8 @@ const struct syscall_group *syscall_group_find(const char *name);
 size_t syscall_group_count(void);
 const struct syscall_group *syscall_group_at(size_t i);
 /* Calls fn for every syscall in the group, nested groups expanded; fn may
- * see a name twice.  Returns -1 for an unknown group or fn's error. */
+ * see a name twice.  Returns -1 for an unknown group, or the first
+ * non-zero value fn returns (which stops the walk). */
 int syscall_group_expand(const char *name, int (*fn)(const char *, void *),
 			 void *ud);
 

@@ -34,6 +34,8 @@ static void usage(FILE *out)
 		"      --json         with --check: print the plan as JSON\n"
 		"      --print-filter the compiled seccomp filters, as "
 		"libseccomp PFC\n"
+		"      --explain-syscall NAME\n"
+		"                     which config line allows or denies NAME\n"
 		"      --syscall-filter [--expand] [@GROUP...]\n"
 		"                     systemd's syscall groups, as "
 		"systemd-analyze\n"
@@ -77,11 +79,13 @@ int main(int argc, char **argv)
 		{"print-filter", no_argument, NULL, 'P'},
 		{"syscall-filter", no_argument, NULL, 'G'},
 		{"expand", no_argument, NULL, 'E'},
+		{"explain-syscall", required_argument, NULL, 'X'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *path = OSAPI_LAUNCH_CONF;
 	bool check = false, json = false, print_filter = false;
 	bool groups = false, expand = false;
+	const char *explain = NULL;
 	struct config cfg;
 	struct plan plan;
 	struct diag dg = {0};
@@ -117,6 +121,10 @@ int main(int argc, char **argv)
 			break;
 		case 'E':
 			expand = true;
+			break;
+		case 'X':
+			explain = optarg;
+			check = true;
 			break;
 		case 'P':
 			print_filter = true;
@@ -156,6 +164,16 @@ int main(int argc, char **argv)
 	 * config says, not what a cache holds. */
 	seccomp_cache_enable(!check);
 	ok = config_load(&cfg, path, &dg);
+	if (explain) {
+		/* About the config alone: no plan, so it also works where the
+		 * agent's binary is not installed. */
+		int rc = ok ? seccomp_explain(stdout, &cfg, explain)
+			    : EXIT_CONFIG;
+		diag_print(&dg);
+		config_free(&cfg);
+		diag_free(&dg);
+		return rc;
+	}
 	if (ok)
 		ok = plan_build(&plan, &cfg, argv + optind, &dg, &step);
 	if (check || !ok) {

@@ -818,3 +818,176 @@ void seccomp_apply(const struct plan *p)
 			    p->seccomp.prog[i].what);
 	}
 }
+
+static int match_name(const char *name, void *ud)
+{
+	return strcmp(name, ud) == 0 ? 1 : 0;
+}
+
+/* Does word (a syscall or @group) cover name? */
+static bool covers(const char *word, const char *name)
+{
+	if (word[0] != '@')
+		return strcmp(word, name) == 0;
+	return syscall_group_expand(word, match_name, (void *)name) > 0;
+}
+
+static const char *name_of(int id)
+{
+	for (size_t i = 0; i < directive_count(); i++)
+		if ((int)directive_at(i)->id == id)
+			return directive_at(i)->name;
+	return "?";
+}
+
+static const char *act_text(int err, int def, char *buf, size_t len)
+{
+	int e = err >= 0 ? err : (err == -2 ? 0 : def);
+
+	if (!e)
+		return "killed (SIGSYS)";
+	snprintf(buf, len, "fails with %s", strerrorname_np(e));
+	return buf;
+}
+
+/*
+ * --explain-syscall: replays systemd's merge rules for one call and says
+ * which line decided its fate, so an operator whose agent died of SIGSYS
+ * or got EPERM can find the line to change.
+ */
+int seccomp_explain(FILE *out, const struct config *c, const char *name)
+{
+	const struct words *lines = &c->syscall_filter;
+	bool allow_list = false, in = false, initialized = false;
+	struct origin at = {0}, errno_at = c->at[D_SYSTEM_CALL_ERROR_NUMBER];
+	char via[128] = "", buf[64];
+	int err = -1;
+
+	if (seccomp_syscall_resolve_name(name) == __NR_SCMP_ERROR) {
+		fprintf(out, "%s: not a system call libseccomp knows\n", name);
+		return 78;
+	}
+	for (size_t i = 0; i < lines->n; i++) {
+		const char *line = lines->v[i].s;
+		bool invert = line[0] == '~';
+		struct words w = {0};
+		const char *why;
+
+		if (!initialized) {
+			allow_list = !invert;
+			initialized = true;
+			if (allow_list && covers("@default", name)) {
+				in = true;
+				at = lines->v[i].at;
+				snprintf(via, sizeof(via),
+					 "@default (implicit)");
+			}
+		}
+		if (split_words(invert ? line + 1 : line, &w, lines->v[i].at,
+				&why) < 0)
+			abort();
+		for (size_t j = 0; j < w.n; j++) {
+			char *word = w.v[j].s, *colon = strchr(word, ':');
+			int e = -1;
+			if (colon) {
+				*colon = '\0';
+				e = strcmp(colon + 1, "kill") == 0
+					    ? -2
+					    : parse_errno(colon + 1);
+			}
+			if (!covers(word, name))
+				continue;
+			in = invert != allow_list;
+			err = e;
+			at = lines->v[i].at;
+			snprintf(via, sizeof(via), "%s%s", invert ? "~" : "",
+				 word);
+		}
+		words_clear(&w);
+	}
+	if (!initialized) {
+		fprintf(out, "%s: allowed: no SystemCallFilter= is set\n",
+			name);
+	} else if (allow_list && in) {
+		fprintf(out, "%s: allowed by SystemCallFilter=%s at %s:%u\n",
+			name, via, at.file, at.line);
+	} else if (allow_list && !in_known(name) &&
+		   strcmp(name, "execveat") != 0) {
+		fprintf(out,
+			"%s: fails with ENOSYS: newer than the launcher's "
+			"system call table, so callers can fall back\n",
+			name);
+	} else if (allow_list) {
+		fprintf(out, "%s: %s: not in the allow list", name,
+			act_text(-1, c->syscall_errno, buf, sizeof(buf)));
+		if (at.line)
+			fprintf(out,
+				" (removed by SystemCallFilter=%s at %s:%u)",
+				via, at.file, at.line);
+		if (errno_at.line)
+			fprintf(out,
+				"; the errno is SystemCallErrorNumber= at "
+				"%s:%u",
+				errno_at.file, errno_at.line);
+		fputc('\n', out);
+	} else if (in) {
+		fprintf(out, "%s: %s: denied by SystemCallFilter=%s at %s:%u\n",
+			name, act_text(err, c->syscall_errno, buf, sizeof(buf)),
+			via, at.file, at.line);
+	} else {
+		fprintf(out, "%s: allowed: not in the deny list%s", name,
+			at.line ? "" : "\n");
+		if (at.line)
+			fprintf(out,
+				" (removed by SystemCallFilter=%s at %s:%u)\n",
+				via, at.file, at.line);
+	}
+	/* Calls whose fate also depends on their arguments. */
+	static const struct {
+		const char *call;
+		int id;
+	} args[] = {
+		{"socket", D_RESTRICT_ADDRESS_FAMILIES},
+		{"clone", D_RESTRICT_NAMESPACES},
+		{"clone3", D_RESTRICT_NAMESPACES},
+		{"unshare", D_RESTRICT_NAMESPACES},
+		{"setns", D_RESTRICT_NAMESPACES},
+		{"personality", D_LOCK_PERSONALITY},
+		{"sched_setscheduler", D_RESTRICT_REALTIME},
+		{"sched_setattr", D_RESTRICT_REALTIME},
+		{"chmod", D_RESTRICT_SUID_SGID},
+		{"fchmod", D_RESTRICT_SUID_SGID},
+		{"fchmodat", D_RESTRICT_SUID_SGID},
+		{"open", D_RESTRICT_SUID_SGID},
+		{"openat", D_RESTRICT_SUID_SGID},
+		{"openat2", D_RESTRICT_SUID_SGID},
+		{"creat", D_RESTRICT_SUID_SGID},
+		{"mkdir", D_RESTRICT_SUID_SGID},
+		{"mkdirat", D_RESTRICT_SUID_SGID},
+		{"mknod", D_RESTRICT_SUID_SGID},
+		{"mknodat", D_RESTRICT_SUID_SGID},
+		{"mmap", D_MEMORY_DENY_WRITE_EXECUTE},
+		{"mprotect", D_MEMORY_DENY_WRITE_EXECUTE},
+		{"pkey_mprotect", D_MEMORY_DENY_WRITE_EXECUTE},
+		{"shmat", D_MEMORY_DENY_WRITE_EXECUTE},
+	};
+	for (size_t i = 0; i < sizeof(args) / sizeof(*args); i++) {
+		const struct origin *o = &c->at[args[i].id];
+		if (strcmp(args[i].call, name) == 0 && o->line)
+			fprintf(out,
+				"%s: also restricted by its arguments: %s= at "
+				"%s:%u\n",
+				name, name_of(args[i].id), o->file, o->line);
+	}
+	if (c->syscall_archs.n)
+		fprintf(out,
+			"%s: only through the ABIs of SystemCallArchitectures= "
+			"at %s:%u; other ABIs are killed\n",
+			name, c->at[D_SYSTEM_CALL_ARCHITECTURES].file,
+			c->at[D_SYSTEM_CALL_ARCHITECTURES].line);
+	if (c->syscall_log.n)
+		fprintf(out, "%s: SystemCallLog= at %s:%u may log it\n", name,
+			c->at[D_SYSTEM_CALL_LOG].file,
+			c->at[D_SYSTEM_CALL_LOG].line);
+	return 0;
+}

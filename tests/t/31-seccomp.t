@@ -187,4 +187,23 @@ run_launch --print-filter -c "$SCRATCH/shipped.conf"
 is "$RC" 0 "--print-filter exits 0"
 like "$OUTPUT" "# filter for arch x86_64" "--print-filter prints libseccomp's PFC"
 like "$OUTPUT" "action ERRNO\(38\)" "the PFC shows the ENOSYS rules"
+# --- which rule fired: --explain-syscall ----------------------------------
+ex() { "$OSAPI_LAUNCH" -c "$SCRATCH/shipped.conf" --explain-syscall "$1"; }
+fl() { grep -n "^$1" "$SCRATCH/shipped.conf" | head -n1 | cut -d: -f1; }
+like "$(ex read)" "^read: allowed by SystemCallFilter=@system-service at .*shipped\.conf:$(fl 'SystemCallFilter=@system-service')$" \
+	"--explain-syscall read names the line and group that allow it"
+like "$(ex mount)" "^mount: fails with EPERM: not in the allow list; the errno is SystemCallErrorNumber= at .*:$(fl SystemCallErrorNumber=)" \
+	"--explain-syscall mount says it is refused with which errno, set where"
+like "$(ex capset)" "allowed by SystemCallFilter=capset at .*:$(fl 'SystemCallFilter=capset')" \
+	"--explain-syscall capset names the line that adds it back"
+like "$(ex socket)" "also restricted by its arguments: RestrictAddressFamilies= at .*:$(fl RestrictAddressFamilies=)" \
+	"--explain-syscall socket points at RestrictAddressFamilies="
+conf "$C" "SystemCallFilter=~mount:EIO @debug" "SystemCallFilter=ptrace"
+like "$("$OSAPI_LAUNCH" -c "$C" --explain-syscall mount)" "^mount: fails with EIO: denied by SystemCallFilter=~mount at .*c\.conf:2$" \
+	"deny list: the per-entry errno and its line"
+like "$("$OSAPI_LAUNCH" -c "$C" --explain-syscall ptrace)" "allowed: not in the deny list \(removed by SystemCallFilter=ptrace at .*c\.conf:3\)" \
+	"deny list: a later allow line that removed it"
+"$OSAPI_LAUNCH" -c "$C" --explain-syscall not_a_call >/dev/null
+is $? 78 "--explain-syscall of an unknown call exits 78"
+
 done_testing
