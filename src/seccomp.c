@@ -724,6 +724,11 @@ bool seccomp_plan_build(struct seccomp_plan *s, const struct config *c,
 		if (!allow)
 			s->narchs += secondary_archs(native, s->archs + 1);
 	}
+	if (!c->syscall_filter.n && !c->syscall_archs.n && !c->syscall_log.n &&
+	    !c->address_families.n && !c->restrict_namespaces_set &&
+	    !c->lock_personality && !c->restrict_realtime &&
+	    !c->restrict_suid_sgid && !c->memory_deny_write_execute)
+		return true; /* nothing to filter */
 	if (seccomp_cache_lookup(s, c))
 		return true;
 	/* The main filter goes last: it may deny seccomp(2) itself, which the
