@@ -119,6 +119,9 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 const char *errno_name(int err);
 
+#include <stdio.h>
+void json_str(FILE *out, const char *s); /* src/check.c */
+
 /*
  * Fault injection, for test builds only (meson -Dfault_injection=true): the
  * step named by OSAPI_LAUNCH_FAULT fails as if its system call had returned

@@ -79,7 +79,9 @@ void plan_init(struct plan *p);
 void plan_free(struct plan *p);
 
 void plan_print(FILE *out, const struct plan *p);
-void plan_print_json(FILE *out, const struct plan *p, const struct diag *dg);
+struct preflight;
+void plan_print_json(FILE *out, const struct plan *p, const struct diag *dg,
+		     const struct preflight *pf);
 
 const char *env_get(char *const *env, const char *name, size_t len);
 

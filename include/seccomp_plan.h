@@ -26,15 +26,19 @@ struct seccomp_prog {
 
 #define SECCOMP_MAX_PROGS 3
 
+struct seccomp_entry {
+	char *name;
+	int err; /* -1: the default action, -2: kill, else an errno */
+};
+
 struct seccomp_plan {
 	int n;
 	struct seccomp_prog prog[SECCOMP_MAX_PROGS];
-	bool allow_list;    /* SystemCallFilter= mode */
-	char **syscalls;    /* the resolved SystemCallFilter= set */
-	int *syscall_errno; /* per entry: -1 default, -2 kill, else errno */
+	bool allow_list;		/* SystemCallFilter= mode */
+	struct seccomp_entry *syscalls; /* the resolved SystemCallFilter= set */
 	size_t nsyscalls;
 	int default_errno; /* 0: kill the process */
-	int enosys_above; /* native calls above this number get ENOSYS */
+	int enosys_above;  /* native calls above this number get ENOSYS */
 	uint32_t archs[8];
 	int narchs;
 };

@@ -6,6 +6,7 @@
 
 #include "build-config.h"
 #include "plan.h"
+#include "preflight.h"
 #include "steps.h"
 
 static void caps_text(FILE *out, uint64_t mask, int last)
@@ -108,7 +109,8 @@ void plan_print(FILE *out, const struct plan *p)
 			selinux_built() ? "" : " (built without)");
 }
 
-static void jstr(FILE *out, const char *s)
+/* A JSON string literal, escaped. */
+void json_str(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (; s && *s; s++) {
@@ -126,7 +128,7 @@ static void jstr(FILE *out, const char *s)
 static void jsrc(FILE *out, const struct origin *at)
 {
 	char b[4096];
-	jstr(out, src(at, b, sizeof(b)));
+	json_str(out, src(at, b, sizeof(b)));
 }
 
 static void jcaps(FILE *out, uint64_t mask, int last)
@@ -137,7 +139,7 @@ static void jcaps(FILE *out, uint64_t mask, int last)
 	for (int cap = 0; cap <= last; cap++) {
 		if (mask & (1ULL << cap)) {
 			fputs(any ? ", " : "", out);
-			jstr(out, capability_name(cap));
+			json_str(out, capability_name(cap));
 			any = true;
 		}
 	}
@@ -150,7 +152,7 @@ static void jwords(FILE *out, const char *name, const struct words *w)
 	for (size_t i = 0; i < w->n; i++) {
 		fputs(i ? ", " : "", out);
 		fputs("{\"value\": ", out);
-		jstr(out, w->v[i].s);
+		json_str(out, w->v[i].s);
 		fputs(", \"source\": ", out);
 		jsrc(out, &w->v[i].at);
 		fputc('}', out);
@@ -163,7 +165,7 @@ static void jvalue(FILE *out, const char *name, const char *value,
 {
 	fprintf(out, ",\n    \"%s\": {\"value\": ", name);
 	if (value)
-		jstr(out, value);
+		json_str(out, value);
 	else
 		fputs("null", out);
 	fputs(", \"source\": ", out);
@@ -171,7 +173,8 @@ static void jvalue(FILE *out, const char *name, const char *value,
 	fputc('}', out);
 }
 
-void plan_print_json(FILE *out, const struct plan *p, const struct diag *dg)
+void plan_print_json(FILE *out, const struct plan *p, const struct diag *dg,
+		     const struct preflight *pf)
 {
 	const struct config *c = p ? p->cfg : NULL;
 	char b[64];
@@ -181,7 +184,7 @@ void plan_print_json(FILE *out, const struct plan *p, const struct diag *dg)
 	fputs(",\n  \"errors\": [", out);
 	for (size_t i = 0; i < dg->n; i++) {
 		fputs(i ? ", " : "", out);
-		jstr(out, dg->msg[i]);
+		json_str(out, dg->msg[i]);
 	}
 	fputc(']', out);
 	if (!c || dg->n) {
@@ -189,12 +192,12 @@ void plan_print_json(FILE *out, const struct plan *p, const struct diag *dg)
 		return;
 	}
 	fputs(",\n  \"config\": ", out);
-	jstr(out, c->path);
+	json_str(out, c->path);
 	fputs(",\n  \"directives\": {\n    \"ExecStart\": ", out);
 	fputc('[', out);
 	for (size_t i = 0; i < c->exec_start.n; i++) {
 		fputs(i ? ", " : "", out);
-		jstr(out, c->exec_start.v[i].s);
+		json_str(out, c->exec_start.v[i].s);
 	}
 	fputs("]", out);
 	fputs(",\n    \"ExecStartSource\": ", out);
@@ -253,18 +256,18 @@ void plan_print_json(FILE *out, const struct plan *p, const struct diag *dg)
 	for (size_t i = 0; i < p->ngroups; i++)
 		fprintf(out, "%s%u", i ? ", " : "", (unsigned)p->groups[i]);
 	fputs("],\n    \"user\": ", out);
-	jstr(out, p->user_name);
+	json_str(out, p->user_name);
 	fputs(",\n    \"binary\": ", out);
-	jstr(out, p->exec_path);
+	json_str(out, p->exec_path);
 	fputs(",\n    \"argv\": [", out);
 	for (char **a = p->argv; a && *a; a++) {
 		fputs(a == p->argv ? "" : ", ", out);
-		jstr(out, *a);
+		json_str(out, *a);
 	}
 	fputs("],\n    \"environment\": [", out);
 	for (char **e = p->envp; e && *e; e++) {
 		fputs(e == p->envp ? "" : ", ", out);
-		jstr(out, *e);
+		json_str(out, *e);
 	}
 	fputs("],\n    \"capabilities\": {\"bounding\": ", out);
 	jcaps(out, p->bounding, p->last_cap);
@@ -278,21 +281,28 @@ void plan_print_json(FILE *out, const struct plan *p, const struct diag *dg)
 		p->no_new_privs ? "true" : "false", p->securebits);
 	fprintf(out, "    \"umask\": \"%04o\",\n    \"workdir\": ",
 		(unsigned)p->umask);
-	jstr(out, p->workdir);
+	json_str(out, p->workdir);
 	fputs(",\n    \"apparmor\": ", out);
 	if (p->apparmor_profile)
-		jstr(out, p->apparmor_profile);
+		json_str(out, p->apparmor_profile);
 	else
 		fputs("null", out);
 	fputs(",\n    \"apparmor_skipped\": ", out);
 	if (p->apparmor_skipped)
-		jstr(out, p->apparmor_skipped);
+		json_str(out, p->apparmor_skipped);
 	else
 		fputs("null", out);
 	fputs(",\n    \"selinux\": ", out);
 	if (p->selinux_context)
-		jstr(out, p->selinux_context);
+		json_str(out, p->selinux_context);
 	else
 		fputs("null", out);
-	fputs("\n  }\n}\n", out);
+	fputs("\n  }", out);
+	if (pf) {
+		fputs(",\n  \"preflight\": ", out);
+		preflight_print_json(out, pf);
+		fprintf(out, ",\n  \"enforceable\": %s",
+			pf->failed ? "false" : "true");
+	}
+	fputs("\n}\n", out);
 }

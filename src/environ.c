@@ -13,7 +13,7 @@
 
 #include "plan.h"
 
-#define ENV_FILE_MAX (1024 * 1024)
+#define ENV_FILE_MAX ((size_t)1024 * 1024)
 
 struct env {
 	char **v;

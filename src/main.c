@@ -15,6 +15,7 @@
 
 #include "build-config.h"
 #include "plan.h"
+#include "preflight.h"
 #include "steps.h"
 #include "syscall_groups.h"
 
@@ -179,13 +180,26 @@ int main(int argc, char **argv)
 	if (check || !ok) {
 		int rc = ok ? 0
 			    : (check ? EXIT_CONFIG : (int)step_exit_code(step));
+		struct preflight pf = {0};
+
+		/* --check also asks this host whether it can deliver the plan;
+		 * exit 0 only when all of it can be enforced as written. */
+		if (check && ok && !print_filter) {
+			preflight_run(&pf, &plan);
+			if (pf.failed)
+				rc = EXIT_CONFIG;
+		}
 		if (check && ok && print_filter) {
 			if (seccomp_print_pfc(stdout, &plan.seccomp) < 0)
 				rc = EXIT_SECCOMP;
-		} else if (check && json)
-			plan_print_json(stdout, ok ? &plan : NULL, &dg);
-		else if (check && ok)
+		} else if (check && json) {
+			plan_print_json(stdout, ok ? &plan : NULL, &dg,
+					ok ? &pf : NULL);
+		} else if (check && ok) {
 			plan_print(stdout, &plan);
+			preflight_print(stdout, &pf);
+		}
+		preflight_free(&pf);
 		diag_print(&dg);
 		if (!check)
 			fprintf(stderr, "osapi-launch: %s: nothing was run\n",

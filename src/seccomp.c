@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
+#include <sys/ioctl.h>
 #include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -142,43 +143,49 @@ bool seccomp_name_known(const char *name)
 
 /* The resolved SystemCallFilter= set, as systemd merges it. */
 struct set {
-	char **name;
-	int *err;
+	struct seccomp_entry *v;
 	size_t n;
 };
 
-static ssize_t set_find(const struct set *s, const char *name)
+static struct seccomp_entry *set_find(const struct set *s, const char *name)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (strcmp(s->name[i], name) == 0)
-			return (ssize_t)i;
-	return -1;
+	for (size_t i = 0; s->v && i < s->n; i++)
+		if (strcmp(s->v[i].name, name) == 0)
+			return &s->v[i];
+	return NULL;
 }
 
 static void set_add(struct set *s, const char *name, int err)
 {
-	ssize_t i = set_find(s, name);
+	struct seccomp_entry *e = set_find(s, name);
 
-	if (i >= 0) {
-		s->err[i] = err;
+	if (e) {
+		e->err = err;
 		return;
 	}
-	s->name = xrealloc(s->name, (s->n + 1) * sizeof(*s->name));
-	s->err = xrealloc(s->err, (s->n + 1) * sizeof(*s->err));
-	s->name[s->n] = xstrdup(name);
-	s->err[s->n++] = err;
+	s->v = xrealloc(s->v, (s->n + 1) * sizeof(*s->v));
+	s->v[s->n].name = xstrdup(name);
+	s->v[s->n++].err = err;
 }
 
 static void set_del(struct set *s, const char *name)
 {
-	ssize_t i = set_find(s, name);
-
-	if (i < 0)
+	for (size_t i = 0; s->v && i < s->n; i++) {
+		if (strcmp(s->v[i].name, name) != 0)
+			continue;
+		free(s->v[i].name);
+		s->v[i] = s->v[--s->n]; /* the last entry fills the hole */
 		return;
-	free(s->name[i]);
-	s->name[i] = s->name[s->n - 1];
-	s->err[i] = s->err[s->n - 1];
-	s->n--;
+	}
+}
+
+static void set_free(struct set *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i].name);
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
 }
 
 struct apply_ctx {
@@ -249,9 +256,10 @@ static bool merge_lines(const struct words *lines, struct set *s,
 	return initialized;
 }
 
-static int cmp_str(const void *a, const void *b)
+static int cmp_entry(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct seccomp_entry *)a)->name,
+		      ((const struct seccomp_entry *)b)->name);
 }
 
 static bool export_bpf(struct seccomp_prog *prog, scmp_filter_ctx ctx,
@@ -409,9 +417,7 @@ static bool build_main(struct seccomp_plan *s, const struct config *c,
 	if (!filtering && !c->syscall_archs.n)
 		return true;
 	s->default_errno = c->syscall_errno;
-	if (!filtering)
-		def = SCMP_ACT_ALLOW;
-	else if (s->allow_list)
+	if (filtering && s->allow_list)
 		def = c->syscall_errno ? SCMP_ACT_ERRNO(c->syscall_errno)
 				       : SCMP_ACT_KILL_PROCESS;
 	else
@@ -425,9 +431,9 @@ static bool build_main(struct seccomp_plan *s, const struct config *c,
 	if (filtering && s->allow_list)
 		set_add(&set, "execveat", -1);
 	if (set.n)
-		qsort(set.name, set.n, sizeof(*set.name), cmp_str);
+		qsort(set.v, set.n, sizeof(*set.v), cmp_entry);
 	for (size_t i = 0; i < set.n && filtering; i++) {
-		int nr = seccomp_syscall_resolve_name(set.name[i]);
+		int nr = seccomp_syscall_resolve_name(set.v[i].name);
 		uint32_t act;
 		int r;
 
@@ -436,17 +442,17 @@ static bool build_main(struct seccomp_plan *s, const struct config *c,
 				     ignored, as systemd does */
 		if (s->allow_list)
 			act = SCMP_ACT_ALLOW;
-		else if (set.err[i] == -2 ||
-			 (set.err[i] == -1 && !c->syscall_errno))
+		else if (set.v[i].err == -2 ||
+			 (set.v[i].err == -1 && !c->syscall_errno))
 			act = SCMP_ACT_KILL_PROCESS;
 		else
-			act = SCMP_ACT_ERRNO(set.err[i] >= 0
-						     ? set.err[i]
+			act = SCMP_ACT_ERRNO(set.v[i].err >= 0
+						     ? set.v[i].err
 						     : c->syscall_errno);
 		r = seccomp_rule_add(ctx, act, nr, 0);
 		if (r < 0 && r != -EDOM) {
 			diag_add(dg, at, "seccomp: rule for %s failed (%s)",
-				 set.name[i], errno_name(-r));
+				 set.v[i].name, errno_name(-r));
 			goto fail;
 		}
 	}
@@ -467,7 +473,7 @@ static bool build_main(struct seccomp_plan *s, const struct config *c,
 			char *name =
 				seccomp_syscall_resolve_num_arch(native, nr);
 			bool skip = !name || in_known(name) ||
-				    set_find(&set, name) >= 0;
+				    set_find(&set, name) != NULL;
 			free(name);
 			if (!skip)
 				seccomp_rule_add_exact(
@@ -475,8 +481,7 @@ static bool build_main(struct seccomp_plan *s, const struct config *c,
 		}
 		s->enosys_above = max_known;
 	}
-	s->syscalls = set.name;
-	s->syscall_errno = set.err;
+	s->syscalls = set.v;
 	s->nsyscalls = filtering ? set.n : 0;
 	if (!export_bpf(&s->prog[s->n], ctx, "SystemCallFilter=", dg))
 		return false;
@@ -541,10 +546,7 @@ static bool build_restrict(struct seccomp_plan *s, const struct config *c,
 	scmp_filter_ctx ctx;
 	const uint32_t eperm = SCMP_ACT_ERRNO(EPERM);
 
-	if (!families && !c->restrict_namespaces_set && !c->lock_personality &&
-	    !c->restrict_realtime && !c->restrict_suid_sgid &&
-	    !c->memory_deny_write_execute)
-		return true;
+	/* Built whenever any seccomp directive is set: see TIOCSTI below. */
 	/* Other ABIs are the main filter's business: allow them here. */
 	ctx = new_ctx(SCMP_ACT_ALLOW, s, SCMP_ACT_ALLOW);
 	if (!ctx) {
@@ -628,6 +630,16 @@ static bool build_restrict(struct seccomp_plan *s, const struct config *c,
 		 * fall back to openat(). */
 		RULE(SCMP_ACT_ERRNO(ENOSYS), openat2, 0);
 	}
+	/*
+	 * Not a systemd directive: with any filter at all, the agent may not
+	 * push input into a terminal it inherited (TIOCSTI, TIOCLINUX), the
+	 * hole of CVE-2017-5226 in bubblewrap.  Only the low 32 bits of the
+	 * request are compared, as the kernel does (CVE-2019-10063).
+	 */
+	RULE(eperm, ioctl, 1,
+	     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCSTI));
+	RULE(eperm, ioctl, 1,
+	     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCLINUX));
 	if (c->memory_deny_write_execute) {
 		const scmp_datum_t wx = PROT_WRITE | PROT_EXEC;
 		RULE(eperm, mmap, 1, SCMP_A2(SCMP_CMP_MASKED_EQ, wx, wx));
@@ -678,7 +690,7 @@ static bool build_log(struct seccomp_plan *s, const struct config *c,
 		goto fail_set;
 	}
 	for (size_t i = 0; i < set.n; i++) {
-		int nr = seccomp_syscall_resolve_name(set.name[i]);
+		int nr = seccomp_syscall_resolve_name(set.v[i].name);
 		if (nr == __NR_SCMP_ERROR)
 			continue;
 		if (seccomp_rule_add(
@@ -686,16 +698,10 @@ static bool build_log(struct seccomp_plan *s, const struct config *c,
 			    nr, 0) < 0)
 			continue;
 	}
-	for (size_t i = 0; i < set.n; i++)
-		free(set.name[i]);
-	free(set.name);
-	free(set.err);
+	set_free(&set);
 	return export_bpf(&s->prog[s->n++], ctx, "SystemCallLog=", dg);
 fail_set:
-	for (size_t i = 0; i < set.n; i++)
-		free(set.name[i]);
-	free(set.name);
-	free(set.err);
+	set_free(&set);
 	return false;
 }
 
@@ -748,9 +754,8 @@ void seccomp_plan_free(struct seccomp_plan *s)
 			seccomp_release(s->prog[i].ctx);
 	}
 	for (size_t i = 0; i < s->nsyscalls; i++)
-		free(s->syscalls[i]);
+		free(s->syscalls[i].name);
 	free(s->syscalls);
-	free(s->syscall_errno);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -779,13 +784,13 @@ void seccomp_print(FILE *out, const struct seccomp_plan *s)
 					: "allow");
 		for (size_t i = 0; i < s->nsyscalls; i++) {
 			int nr = seccomp_syscall_resolve_name_arch(
-				s->archs[a], s->syscalls[i]);
+				s->archs[a], s->syscalls[i].name);
 			if (nr == __NR_SCMP_ERROR || nr < 0)
 				continue;
-			fprintf(out, " %s", s->syscalls[i]);
-			if (!s->allow_list && s->syscall_errno[i] >= 0)
+			fprintf(out, " %s", s->syscalls[i].name);
+			if (!s->allow_list && s->syscalls[i].err >= 0)
 				fprintf(out, ":%s",
-					strerrorname_np(s->syscall_errno[i]));
+					strerrorname_np(s->syscalls[i].err));
 		}
 		fputc('\n', out);
 	}

@@ -9,7 +9,9 @@
  * else), its key is compared byte for byte with the key of this launch (the
  * seccomp directives as written, the launcher's version, the group table,
  * libseccomp's version, the architecture), and a checksum covers the whole
- * file.  A stale, foreign-owned, truncated or corrupt file is never used:
+ * file.  The key includes the launcher binary's identity (device, inode,
+ * size, mtime), so an upgrade never loads filters an older build compiled.
+ * A stale, foreign-owned, truncated or corrupt file is never used:
  * the filter is built again and the file replaced (atomically, rename(2)).
  * The kernel still verifies every program when it is loaded.
  */
@@ -29,7 +31,7 @@
 #include "syscall_groups.h"
 
 #define MAGIC	  "OSLBPF1\n"
-#define CACHE_MAX (1024 * 1024)
+#define CACHE_MAX ((size_t)1024 * 1024)
 
 static bool enabled;
 static const char *status = "not used";
@@ -102,6 +104,22 @@ static struct buf cache_key(const struct config *c)
 			table = fnv(table, *m, strlen(*m) + 1);
 	}
 	put(&b, &table, sizeof(table));
+	/* The launcher binary itself: a rebuilt or upgraded osapi-launch may
+	 * compile the same directives differently, and its version string
+	 * alone does not change for every build. */
+	{
+		struct stat st;
+		if (stat("/proc/self/exe", &st) == 0) {
+			snprintf(tmp, sizeof(tmp),
+				 "exe %llu:%llu:%lld:%lld.%ld",
+				 (unsigned long long)st.st_dev,
+				 (unsigned long long)st.st_ino,
+				 (long long)st.st_size,
+				 (long long)st.st_mtim.tv_sec,
+				 st.st_mtim.tv_nsec);
+			put_str(&b, tmp);
+		}
+	}
 	put_words(&b, "SystemCallFilter", &c->syscall_filter);
 	put_words(&b, "SystemCallLog", &c->syscall_log);
 	put_words(&b, "SystemCallArchitectures", &c->syscall_archs);
@@ -143,7 +161,8 @@ static char *read_binary(const char *path, size_t *len, const char **why,
 		*err = -fd;
 		return NULL;
 	}
-	if (fstat(fd, &st) < 0 || st.st_size <= 0 || st.st_size > CACHE_MAX) {
+	if (fstat(fd, &st) < 0 || st.st_size <= 0 ||
+	    (size_t)st.st_size > CACHE_MAX) {
 		*err = EINVAL;
 		*why = "has an unexpected size";
 		close(fd);
@@ -170,7 +189,7 @@ static bool cache_read(struct seccomp_plan *s, const struct buf *key,
 	size_t len = 0;
 	int err = 0;
 	char *data = read_binary(path, &len, &why, &err);
-	const char *p = data, *end = data + len;
+	const char *p, *end;
 	uint32_t klen, n;
 	uint64_t sum;
 	struct seccomp_plan tmp = {0};
@@ -185,6 +204,8 @@ static bool cache_read(struct seccomp_plan *s, const struct buf *key,
 				       : "untrusted or unreadable (rebuilt)";
 		return false;
 	}
+	p = data;
+	end = data + len;
 	if (len < sizeof(sum) ||
 	    (memcpy(&sum, end - sizeof(sum), sizeof(sum)),
 	     fnv(FNV_INIT, data, len - sizeof(sum)) != sum)) {

@@ -9,7 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common.h"
 #include "syscall_groups.h"
+
+/* clang-format off: the table is generated, one name per line. */
 
 static const char *const g0[] = {
 	"io_cancel",
@@ -26,35 +29,14 @@ static const char *const g0[] = {
 };
 
 static const char *const g1[] = {
-	"_llseek",
-	"close",
-	"close_range",
-	"dup",
-	"dup2",
-	"dup3",
-	"lseek",
-	"pread64",
-	"preadv",
-	"preadv2",
-	"pwrite64",
-	"pwritev",
-	"pwritev2",
-	"read",
-	"readv",
-	"write",
-	"writev",
-	NULL,
+	"_llseek",  "close",   "close_range", "dup",	 "dup2",     "dup3",
+	"lseek",    "pread64", "preadv",      "preadv2", "pwrite64", "pwritev",
+	"pwritev2", "read",    "readv",	      "write",	 "writev",   NULL,
 };
 
 static const char *const g2[] = {
-	"chown",
-	"chown32",
-	"fchown",
-	"fchown32",
-	"fchownat",
-	"lchown",
-	"lchown32",
-	NULL,
+	"chown",    "chown32", "fchown",   "fchown32",
+	"fchownat", "lchown",  "lchown32", NULL,
 };
 
 static const char *const g3[] = {
@@ -68,12 +50,7 @@ static const char *const g3[] = {
 };
 
 static const char *const g4[] = {
-	"modify_ldt",
-	"subpage_prot",
-	"switch_endian",
-	"vm86",
-	"vm86old",
-	NULL,
+	"modify_ldt", "subpage_prot", "switch_endian", "vm86", "vm86old", NULL,
 };
 
 static const char *const g5[] = {
@@ -236,24 +213,11 @@ static const char *const g7[] = {
 };
 
 static const char *const g8[] = {
-	"_newselect",
-	"epoll_create",
-	"epoll_create1",
-	"epoll_ctl",
-	"epoll_ctl_old",
-	"epoll_pwait",
-	"epoll_pwait2",
-	"epoll_wait",
-	"epoll_wait_old",
-	"eventfd",
-	"eventfd2",
-	"poll",
-	"ppoll",
-	"ppoll_time64",
-	"pselect6",
-	"pselect6_time64",
-	"select",
-	NULL,
+	"_newselect",	  "epoll_create", "epoll_create1", "epoll_ctl",
+	"epoll_ctl_old",  "epoll_pwait",  "epoll_pwait2",  "epoll_wait",
+	"epoll_wait_old", "eventfd",	  "eventfd2",	   "poll",
+	"ppoll",	  "ppoll_time64", "pselect6",	   "pselect6_time64",
+	"select",	  NULL,
 };
 
 static const char *const g9[] = {
@@ -815,12 +779,7 @@ static const char *const g11[] = {
 };
 
 static const char *const g12[] = {
-	"mlock",
-	"mlock2",
-	"mlockall",
-	"munlock",
-	"munlockall",
-	NULL,
+	"mlock", "mlock2", "mlockall", "munlock", "munlockall", NULL,
 };
 
 static const char *const g13[] = {
@@ -831,45 +790,18 @@ static const char *const g13[] = {
 };
 
 static const char *const g14[] = {
-	"chroot",
-	"fsconfig",
-	"fsmount",
-	"fsopen",
-	"fspick",
-	"mount",
-	"mount_setattr",
-	"move_mount",
-	"open_tree",
-	"pivot_root",
-	"umount",
-	"umount2",
-	NULL,
+	"chroot", "fsconfig",	   "fsmount",	 "fsopen",    "fspick",
+	"mount",  "mount_setattr", "move_mount", "open_tree", "pivot_root",
+	"umount", "umount2",	   NULL,
 };
 
 static const char *const g15[] = {
-	"accept",
-	"accept4",
-	"bind",
-	"connect",
-	"getpeername",
-	"getsockname",
-	"getsockopt",
-	"listen",
-	"recv",
-	"recvfrom",
-	"recvmmsg",
-	"recvmmsg_time64",
-	"recvmsg",
-	"send",
-	"sendmmsg",
-	"sendmsg",
-	"sendto",
-	"setsockopt",
-	"shutdown",
-	"socket",
-	"socketcall",
-	"socketpair",
-	NULL,
+	"accept",      "accept4",     "bind",	    "connect",
+	"getpeername", "getsockname", "getsockopt", "listen",
+	"recv",	       "recvfrom",    "recvmmsg",   "recvmmsg_time64",
+	"recvmsg",     "send",	      "sendmmsg",   "sendmsg",
+	"sendto",      "setsockopt",  "shutdown",   "socket",
+	"socketcall",  "socketpair",  NULL,
 };
 
 static const char *const g16[] = {
@@ -911,38 +843,17 @@ static const char *const g17[] = {
 };
 
 static const char *const g18[] = {
-	"@chown",
-	"@clock",
-	"@module",
-	"@raw-io",
-	"@reboot",
-	"@swap",
-	"_sysctl",
-	"acct",
-	"bpf",
-	"capset",
-	"chroot",
-	"fanotify_init",
-	"fanotify_mark",
-	"nfsservctl",
-	"open_by_handle_at",
-	"pivot_root",
-	"quotactl",
-	"quotactl_fd",
-	"setdomainname",
-	"setfsuid",
-	"setfsuid32",
-	"setgroups",
-	"setgroups32",
-	"sethostname",
-	"setresuid",
-	"setresuid32",
-	"setreuid",
-	"setreuid32",
-	"setuid",
-	"setuid32",
-	"vhangup",
-	NULL,
+	"@chown",	 "@clock",	"@module",
+	"@raw-io",	 "@reboot",	"@swap",
+	"_sysctl",	 "acct",	"bpf",
+	"capset",	 "chroot",	"fanotify_init",
+	"fanotify_mark", "nfsservctl",	"open_by_handle_at",
+	"pivot_root",	 "quotactl",	"quotactl_fd",
+	"setdomainname", "setfsuid",	"setfsuid32",
+	"setgroups",	 "setgroups32", "sethostname",
+	"setresuid",	 "setresuid32", "setreuid",
+	"setreuid32",	 "setuid",	"setuid32",
+	"vhangup",	 NULL,
 };
 
 static const char *const g19[] = {
@@ -1007,39 +918,17 @@ static const char *const g22[] = {
 };
 
 static const char *const g23[] = {
-	"setgid",
-	"setgid32",
-	"setgroups",
-	"setgroups32",
-	"setregid",
-	"setregid32",
-	"setresgid",
-	"setresgid32",
-	"setresuid",
-	"setresuid32",
-	"setreuid",
-	"setreuid32",
-	"setuid",
-	"setuid32",
-	NULL,
+	"setgid",     "setgid32",   "setgroups",   "setgroups32", "setregid",
+	"setregid32", "setresgid",  "setresgid32", "setresuid",	  "setresuid32",
+	"setreuid",   "setreuid32", "setuid",	   "setuid32",	  NULL,
 };
 
 static const char *const g24[] = {
-	"rt_sigaction",
-	"rt_sigpending",
-	"rt_sigprocmask",
-	"rt_sigsuspend",
-	"rt_sigtimedwait",
-	"rt_sigtimedwait_time64",
-	"sigaction",
-	"sigaltstack",
-	"signal",
-	"signalfd",
-	"signalfd4",
-	"sigpending",
-	"sigprocmask",
-	"sigsuspend",
-	NULL,
+	"rt_sigaction",	 "rt_sigpending",   "rt_sigprocmask",
+	"rt_sigsuspend", "rt_sigtimedwait", "rt_sigtimedwait_time64",
+	"sigaction",	 "sigaltstack",	    "signal",
+	"signalfd",	 "signalfd4",	    "sigpending",
+	"sigprocmask",	 "sigsuspend",	    NULL,
 };
 
 static const char *const g25[] = {
@@ -1049,14 +938,8 @@ static const char *const g25[] = {
 };
 
 static const char *const g26[] = {
-	"fdatasync",
-	"fsync",
-	"msync",
-	"sync",
-	"sync_file_range",
-	"sync_file_range2",
-	"syncfs",
-	NULL,
+	"fdatasync",	    "fsync",  "msync", "sync", "sync_file_range",
+	"sync_file_range2", "syncfs", NULL,
 };
 
 static const char *const g27[] = {
@@ -1150,7 +1033,8 @@ static const struct syscall_group groups[] = {
 	{"@chown", "Change ownership of files and directories", g2},
 	{"@clock", "Change the system time", g3},
 	{"@cpu-emulation", "System calls for CPU emulation functionality", g4},
-	{"@debug", "Debugging, performance monitoring and tracing functionality", g5},
+	{"@debug",
+	 "Debugging, performance monitoring and tracing functionality", g5},
 	{"@default", "System calls that are always permitted", g6},
 	{"@file-system", "File system operations", g7},
 	{"@io-event", "Event loop system calls", g8},
@@ -1160,10 +1044,14 @@ static const struct syscall_group groups[] = {
 	{"@memlock", "Memory locking control", g12},
 	{"@module", "Loading and unloading of kernel modules", g13},
 	{"@mount", "Mounting and unmounting of file systems", g14},
-	{"@network-io", "Network or Unix socket IO, should not be needed if not network facing", g15},
+	{"@network-io",
+	 "Network or Unix socket IO, should not be needed if not network "
+	 "facing",
+	 g15},
 	{"@obsolete", "Unusual, obsolete or unimplemented system calls", g16},
 	{"@pkey", "System calls used for memory protection keys", g17},
-	{"@privileged", "All system calls which need super-user capabilities", g18},
+	{"@privileged", "All system calls which need super-user capabilities",
+	 g18},
 	{"@process", "Process control, execution, namespacing operations", g19},
 	{"@raw-io", "Raw I/O port access", g20},
 	{"@reboot", "Reboot and reboot preparation/kexec", g21},
@@ -1175,6 +1063,7 @@ static const struct syscall_group groups[] = {
 	{"@system-service", "General system service operations", g27},
 	{"@timer", "Schedule operations by time", g28},
 };
+/* clang-format on */
 
 size_t syscall_group_count(void)
 {
@@ -1208,7 +1097,8 @@ static int expand(const struct syscall_group *g, int depth,
 	for (const char *const *m = g->members; *m; m++) {
 		int r;
 		if ((*m)[0] == '@') {
-			const struct syscall_group *sub = syscall_group_find(*m);
+			const struct syscall_group *sub =
+				syscall_group_find(*m);
 			r = sub ? expand(sub, depth + 1, fn, ud) : -1;
 		} else {
 			r = fn(*m, ud);
@@ -1239,9 +1129,7 @@ static int collect(const char *name, void *ud)
 	for (size_t i = 0; i < ns->n; i++)
 		if (strcmp(ns->v[i], name) == 0)
 			return 0;
-	ns->v = realloc(ns->v, (ns->n + 1) * sizeof(*ns->v));
-	if (!ns->v)
-		return -1;
+	ns->v = xrealloc(ns->v, (ns->n + 1) * sizeof(*ns->v));
 	ns->v[ns->n++] = name;
 	return 0;
 }
@@ -1263,7 +1151,8 @@ static int print_group(FILE *out, const struct syscall_group *g, bool expand,
 			free(ns.v);
 			return -1;
 		}
-		qsort(ns.v, ns.n, sizeof(*ns.v), cmp_name);
+		if (ns.n)
+			qsort(ns.v, ns.n, sizeof(*ns.v), cmp_name);
 		for (size_t i = 0; i < ns.n; i++)
 			fprintf(out, "    %s\n", ns.v[i]);
 		free(ns.v);

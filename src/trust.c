@@ -58,7 +58,7 @@ static int walk_open(const char *path, int flags, const char **why)
 		*why = "path too long";
 		return -ENAMETOOLONG;
 	}
-	strcpy(buf, path);
+	memcpy(buf, path, strlen(path) + 1);
 	dirfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0) {
 		*why = "cannot open /";

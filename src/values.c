@@ -152,9 +152,13 @@ int capability_last(void)
 
 	/* The running kernel's, which may know more than our headers. */
 	if (last < 0) {
+		char buf[16] = "";
 		FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
-		if (!f || fscanf(f, "%d", &last) != 1 || last < 0 || last > 63)
-			last = CAP_LAST_CAP;
+		char *end;
+		long v = -1;
+		if (f && fgets(buf, sizeof(buf), f))
+			v = strtol(buf, &end, 10);
+		last = (v >= 0 && v <= 63) ? (int)v : CAP_LAST_CAP;
 		if (f)
 			fclose(f);
 	}
@@ -180,7 +184,7 @@ int parse_capability(const char *name)
 		return (int)v;
 	} else
 		return -EINVAL; /* systemd wants the CAP_ prefix too */
-	for (i = 0; name[i] && i < sizeof(low) - 1; i++)
+	for (i = 0; i < sizeof(low) - 1 && name[i]; i++)
 		low[i] = (char)tolower((unsigned char)name[i]);
 	if (name[i])
 		return -EINVAL;

@@ -11,9 +11,7 @@ static int collect(const char *name, void *ud)
 	for (size_t i = 0; i < ns->n; i++)
 		if (strcmp(ns->v[i], name) == 0)
 			return 0;
-	ns->v = realloc(ns->v, (ns->n + 1) * sizeof(*ns->v));
-	if (!ns->v)
-		return -1;
+	ns->v = xrealloc(ns->v, (ns->n + 1) * sizeof(*ns->v));
 	ns->v[ns->n++] = name;
 	return 0;
 }
@@ -35,7 +33,8 @@ static int print_group(FILE *out, const struct syscall_group *g, bool expand,
 			free(ns.v);
 			return -1;
 		}
-		qsort(ns.v, ns.n, sizeof(*ns.v), cmp_name);
+		if (ns.n)
+			qsort(ns.v, ns.n, sizeof(*ns.v), cmp_name);
 		for (size_t i = 0; i < ns.n; i++)
 			fprintf(out, "    %s\n", ns.v[i]);
 		free(ns.v);

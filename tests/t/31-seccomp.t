@@ -158,8 +158,15 @@ is "$(field TRY_sched-fifo)" EPERM "RestrictRealtime=yes refuses it, even to roo
 try_it x "" -- --try mount
 control=$(field TRY_mount)
 try_it x "" "SystemCallLog=mount" -- --try mount
-is "$(field Seccomp_filters)" 1 "SystemCallLog= loads a logging filter"
+is "$(field Seccomp_filters)" 2 "SystemCallLog= loads a logging filter (and the TIOCSTI rule)"
 is "$(field TRY_mount)" "$control" "SystemCallLog= only logs: mount reaches the kernel as without it ($control)"
+
+# TIOCSTI: not a systemd directive; any filter refuses terminal injection.
+try_it x "" -- --try tiocsti
+control=$(field TRY_tiocsti)
+ok "$([ "$control" != EPERM ] && echo 0 || echo 1)" "control: without a filter TIOCSTI reaches the tty layer ($control)"
+try_it x "" "LockPersonality=yes" -- --try tiocsti
+is "$(field TRY_tiocsti)" EPERM "with any seccomp directive, ioctl(TIOCSTI) is refused"
 
 # --- parse errors ---------------------------------------------------------
 bad() {

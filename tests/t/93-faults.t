@@ -1,0 +1,85 @@
+#!/bin/bash
+# Fault injection: in a -Dfault_injection=true build, OSAPI_LAUNCH_FAULT=<step>
+# makes that launch step fail with EIO.  For every launch step listed by
+# --list-steps, with the shipped config: the target never runs, the exit code
+# is the step's own, and stderr names the step and the error.  A release
+# build ignores the variable: the hook exists only at compile time.
+# shellcheck source=tests/lib/tap.sh
+. "$(dirname "$0")/../lib/tap.sh"
+need_root
+need_cmd meson "apt-get install meson"
+need_cmd ninja "apt-get install ninja-build"
+setup_launch
+
+fault=${FAULT_BUILD_DIR:-$SRC_DIR/build-fault}
+if [ ! -f "$fault/build.ninja" ]; then
+	meson setup "$fault" "$SRC_DIR" -Dfault_injection=true >/dev/null
+	ok $? "configure a fault-injection build in $fault"
+fi
+ninja -C "$fault" >/dev/null
+ok $? "the fault-injection build compiles"
+FL=$fault/osapi-launch
+
+# The shipped config, the probe leaving a marker if it ever runs.
+C=$SCRATCH/launch.conf
+shipped_conf "--marker $OUT/ran" "$C"
+rm -f "$OUT/ran"
+OUTPUT=$("$FL" -c "$C" 2>&1)
+is "$?" 0 "control: the fault build launches the shipped config with no fault armed"
+ok "$([ -e "$OUT/ran" ] && echo 0 || echo 1)" "control: the marker proves the target ran"
+
+OUTPUT=$(OSAPI_LAUNCH_FAULT=no-such-step "$FL" -c "$C" 2>&1)
+is "$?" 64 "an unknown step name is a usage error"
+
+# Each launch step: name and exit code from --list-steps.
+steps=$("$FL" --list-steps | awk -F'\t' '$3 == "launch" {print $1 ":" $2}')
+ok "$([ "$(printf '%s\n' "$steps" | wc -l)" -ge 10 ] && echo 0 || echo 1)" "--list-steps lists the launch steps"
+for row in $steps; do
+	step=${row%%:*}
+	code=${row##*:}
+	cf=$C
+	case $step in
+	securebits)
+		# Not in the shipped config: add it so the step runs.
+		cf=$SCRATCH/securebits.conf
+		shipped_conf "--marker $OUT/ran" "$cf"
+		echo "SecureBits=noroot noroot-locked" >>"$cf"
+		;;
+	apparmor)
+		if [ ! -d /sys/kernel/security/apparmor ]; then
+			ok 0 "# SKIP apparmor: AppArmor is not enabled here, so AppArmorProfile=-osapi-agent is skipped and the step does not run (tests/t/60-apparmor-vm.t)"
+			continue
+		fi
+		;;
+	selinux)
+		if ! command -v selinuxenabled >/dev/null || ! selinuxenabled; then
+			ok 0 "# SKIP selinux: SELinux is not enabled here, the shipped config sets no SELinuxContext="
+			continue
+		fi
+		cf=$SCRATCH/selinux.conf
+		shipped_conf "--marker $OUT/ran" "$cf"
+		echo "SELinuxContext=$(id -Z)" >>"$cf"
+		;;
+	esac
+	rm -f "$OUT/ran"
+	e=$(mktemp)
+	OUTPUT=$(OSAPI_LAUNCH_FAULT=$step "$FL" -c "$cf" 2>"$e")
+	RC=$?
+	ERR=$(cat "$e")
+	rm -f "$e"
+	is "$RC" "$code" "fault in $step: exit $code"
+	like "$ERR" "^osapi-launch: $step: .*\(EIO\)$" "fault in $step: stderr names the step and EIO"
+	ok "$([ -e "$OUT/ran" ] && echo 1 || echo 0)" "fault in $step: the target never ran"
+	is "$OUTPUT" "" "fault in $step: nothing on stdout"
+done
+
+# A release build: no hook compiled in, the variable is ignored.
+ok "$(grep -qa OSAPI_LAUNCH_FAULT "$OSAPI_LAUNCH" && echo 1 || echo 0)" "the release build does not contain the string OSAPI_LAUNCH_FAULT"
+for step in change-id no-new-privs exec no-such-step; do
+	rm -f "$OUT/ran"
+	OUTPUT=$(OSAPI_LAUNCH_FAULT=$step "$OSAPI_LAUNCH" -c "$C" 2>&1)
+	is "$?" 0 "release build: OSAPI_LAUNCH_FAULT=$step is ignored"
+	ok "$([ -e "$OUT/ran" ] && echo 0 || echo 1)" "release build: OSAPI_LAUNCH_FAULT=$step, the target ran"
+done
+
+done_testing
