@@ -18,7 +18,7 @@
 
 #include "config.h"
 
-#define CONFIG_MAX (1024 * 1024) /* systemd's LONG_LINE_MAX, for the file */
+#define CONFIG_MAX ((size_t)1024 * 1024) /* systemd's LONG_LINE_MAX, the file */
 
 void config_init(struct config *c)
 {
@@ -36,7 +36,7 @@ void config_free(struct config *c)
 		&c->syscall_archs,    &c->address_families,
 	};
 
-	for (size_t i = 0; i < sizeof(lists) / sizeof(*lists); i++)
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
 		words_clear(lists[i]);
 	free(c->exec_argv0);
 	free(c->user);
