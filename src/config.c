@@ -18,7 +18,8 @@
 
 #include "config.h"
 
-#define CONFIG_MAX ((size_t)1024 * 1024) /* systemd's LONG_LINE_MAX, the file */
+/* systemd's LONG_LINE_MAX, for the whole file. */
+#define CONFIG_MAX ((size_t)1024 * 1024)
 
 void config_init(struct config *c)
 {
