@@ -5,6 +5,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "policy.h"
 #include "steps.h"
 
 /*
@@ -14,6 +15,12 @@
  */
 void fds_close_inherited(void)
 {
+	fds_open_stdio();
+	fds_close_inherited_except(-1);
+}
+
+void fds_open_stdio(void)
+{
 	for (int fd = 0; fd < 3; fd++) {
 		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
 			int n = open("/dev/null", O_RDWR);
@@ -22,8 +29,23 @@ void fds_close_inherited(void)
 				    "cannot open /dev/null on fd %d", fd);
 		}
 	}
-	if (INJECT(STEP_FDS) || syscall(SYS_close_range, 3U, ~0U, 0U) < 0)
-		die(STEP_FDS, errno, "close_range(3, ~0) failed");
+}
+
+/* The same, keeping the one descriptor --policy-record=fd:N names. */
+void fds_close_inherited_except(int keep)
+{
+	if (keep < 3) {
+		if (INJECT(STEP_FDS) ||
+		    syscall(SYS_close_range, 3U, ~0U, 0U) < 0)
+			die(STEP_FDS, errno, "close_range(3, ~0) failed");
+		return;
+	}
+	if ((keep > 3 &&
+	     syscall(SYS_close_range, 3U, (unsigned)keep - 1, 0U) < 0) ||
+	    syscall(SYS_close_range, (unsigned)keep + 1, ~0U, 0U) < 0 ||
+	    fcntl(keep, F_SETFD, FD_CLOEXEC) < 0)
+		die(STEP_FDS, errno,
+		    "closing inherited descriptors but %d failed", keep);
 }
 
 /*

@@ -5,6 +5,7 @@
  * clean up, and nothing is parsed, resolved or allocated from the first step
  * on: all of that happened in plan_build().
  */
+#include "policy.h"
 #include "steps.h"
 
 void launch(const struct plan *p)
@@ -39,6 +40,9 @@ void launch(const struct plan *p)
 	fds_apply(p);
 	/* Refuse to exec unless the kernel reports exactly the plan. */
 	verify_apply(p);
+	/* What was just confirmed, for the audit trail: before seccomp, which
+	 * may deny the write (src/policy.c). */
+	policy_record_emit();
 	/* Last: the filter cuts off the calls every step above needed
 	 * (setgroups, capset, prctl), and allows the execveat below. */
 	seccomp_apply(p);

@@ -15,9 +15,27 @@
 
 #include "build-config.h"
 #include "plan.h"
+#include "policy.h"
 #include "preflight.h"
 #include "steps.h"
 #include "syscall_groups.h"
+
+/* The last --policy-record= on the command line, before getopt runs. */
+static const char *policy_record_option(int argc, char **argv)
+{
+	const char *v = "syslog";
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strncmp(argv[i], "--policy-record=", 16) == 0)
+			v = argv[i] + 16;
+		else if (strcmp(argv[i], "--policy-record") == 0 &&
+			 i + 1 < argc)
+			v = argv[++i];
+	}
+	return v;
+}
 
 static void usage(FILE *out)
 {
@@ -35,6 +53,10 @@ static void usage(FILE *out)
 		"      --json         with --check: print the plan as JSON\n"
 		"      --print-filter the compiled seccomp filters, as "
 		"libseccomp PFC\n"
+		"      --policy-record=TARGET[,TARGET]\n"
+		"                     where the applied-policy record goes: "
+		"syslog\n"
+		"                     (default), stderr, fd:N, none\n"
 		"      --explain-syscall NAME\n"
 		"                     which config line allows or denies NAME\n"
 		"      --syscall-filter [--expand] [@GROUP...]\n"
@@ -81,12 +103,17 @@ int main(int argc, char **argv)
 		{"syscall-filter", no_argument, NULL, 'G'},
 		{"expand", no_argument, NULL, 'E'},
 		{"explain-syscall", required_argument, NULL, 'X'},
+		{"policy-record", required_argument, NULL, 'R'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *path = OSAPI_LAUNCH_CONF;
 	bool check = false, json = false, print_filter = false;
 	bool groups = false, expand = false;
 	const char *explain = NULL;
+	const char *record_arg;
+	bool record_syslog;
+	int record_fd;
+	struct policy_record record;
 	struct config cfg;
 	struct plan plan;
 	struct diag dg = {0};
@@ -94,7 +121,19 @@ int main(int argc, char **argv)
 	bool ok;
 	int o;
 
-	fds_close_inherited();
+	/* --policy-record=fd:N must be known before the startup close, so
+	 * that descriptor survives it; everything else the caller left open
+	 * is closed before anything is read. */
+	record_arg = policy_record_option(argc, argv);
+	if (policy_record_targets(record_arg, &record_syslog, &record_fd) < 0) {
+		fprintf(stderr,
+			"osapi-launch: --policy-record=%s: expected "
+			"syslog, stderr, fd:N or none\n",
+			record_arg);
+		return EXIT_USAGE;
+	}
+	fds_open_stdio();
+	fds_close_inherited_except(record_fd);
 	refuse_setuid();
 #ifdef OSAPI_FAULT_INJECTION
 	{
@@ -123,6 +162,8 @@ int main(int argc, char **argv)
 		case 'E':
 			expand = true;
 			break;
+		case 'R':
+			break; /* read before the startup close */
 		case 'X':
 			explain = optarg;
 			check = true;
@@ -220,6 +261,8 @@ int main(int argc, char **argv)
 			"osapi-launch: notice: SELinuxContext=-%s "
 			"skipped: %s\n",
 			cfg.selinux_context, plan.selinux_skipped);
+	policy_record_build(&record, &plan, record_syslog, record_fd);
+	policy_record_activate(&record);
 	fflush(NULL);
 	launch(&plan);
 }

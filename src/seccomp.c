@@ -735,6 +735,10 @@ bool seccomp_plan_build(struct seccomp_plan *s, const struct config *c,
 	    !c->lock_personality && !c->restrict_realtime &&
 	    !c->restrict_suid_sgid && !c->memory_deny_write_execute)
 		return true; /* nothing to filter */
+	/* Known without compiling, so a cache hit still says what it holds. */
+	s->allow_list =
+		c->syscall_filter.n && c->syscall_filter.v[0].s[0] != '~';
+	s->default_errno = c->syscall_errno;
 	if (seccomp_cache_lookup(s, c))
 		return true;
 	/* The main filter goes last: it may deny seccomp(2) itself, which the
