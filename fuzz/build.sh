@@ -31,7 +31,7 @@ for t in json.load(sys.stdin):
 [ -n "$sources" ] || { echo "fuzz/build.sh: no osapi-launch-core target in $build" >&2; exit 2; }
 
 defs="-D_GNU_SOURCE"
-libs="libcap-ng libseccomp"
+libs="libcap-ng libseccomp libmd"
 for lib in libapparmor:HAVE_APPARMOR libselinux:HAVE_SELINUX; do
 	if pkg-config --exists "${lib%%:*}"; then
 		libs="$libs ${lib%%:*}"

@@ -120,7 +120,7 @@ static void sha256_fd(int fd, char out[SHA256_DIGEST_STRING_LENGTH])
 		off += n;
 	}
 	if (n < 0)
-		strcpy(out, "unreadable");
+		snprintf(out, SHA256_DIGEST_STRING_LENGTH, "unreadable");
 	else
 		SHA256End(&ctx, out);
 }
@@ -190,7 +190,7 @@ static void sha256_path(const char *path, char out[SHA256_DIGEST_STRING_LENGTH])
 	int fd = trusted_open(path, O_RDONLY, false, &why);
 
 	if (fd < 0) {
-		strcpy(out, "unreadable");
+		snprintf(out, SHA256_DIGEST_STRING_LENGTH, "unreadable");
 		return;
 	}
 	sha256_fd(fd, out);
@@ -226,8 +226,7 @@ static void add_seccomp(struct str *b, const struct plan *p)
 	SHA256Init(&ctx);
 	for (int i = 0; i < s->n; i++)
 		SHA256Update(&ctx, s->prog[i].insns,
-			     s->prog[i].len *
-				     8 /* sizeof(struct sock_filter) */);
+			     (size_t)s->prog[i].len * 8 /* sock_filter */);
 	SHA256End(&ctx, hash);
 	add(b, "\"seccomp\":{\"filters\":%d,\"sha256\":\"%s\",", s->n, hash);
 	if (!p->cfg->syscall_filter.n)
