@@ -253,7 +253,23 @@ void policy_record_build(struct policy_record *r, const struct plan *p,
 	memset(r, 0, sizeof(*r));
 	r->syslog_fd = -1;
 	r->fd = fd;
-	if (!syslog && fd < 0)
+	if (syslog) {
+		/* RFC 3164 as /dev/log takes it: authpriv.info (86), the tag,
+		 * our pid; the daemon adds the timestamp and host. */
+		struct sockaddr_un sa = {.sun_family = AF_UNIX,
+					 .sun_path = "/dev/log"};
+		r->syslog_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (r->syslog_fd >= 0 &&
+		    connect(r->syslog_fd, (struct sockaddr *)&sa, sizeof(sa)) <
+			    0) {
+			/* No syslog daemon (a container): nothing to send to.
+			 */
+			close(r->syslog_fd);
+			r->syslog_fd = -1;
+		}
+	}
+	/* Nothing reachable to send to: no record, and no hashing for it. */
+	if (r->syslog_fd < 0 && fd < 0)
 		return;
 	gethostname(host, sizeof(host) - 1);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
@@ -298,24 +314,9 @@ void policy_record_build(struct policy_record *r, const struct plan *p,
 	add(&b,
 	    "},\"landlock\":null,\"cgroup\":null,\"sandbox_backend\":null}");
 	r->line = b.s;
-
-	if (syslog) {
-		/* RFC 3164 as /dev/log takes it: authpriv.info (86), the tag,
-		 * our pid; the daemon adds the timestamp and host. */
-		struct sockaddr_un sa = {.sun_family = AF_UNIX,
-					 .sun_path = "/dev/log"};
+	if (r->syslog_fd >= 0)
 		r->datagram = xasprintf("<86>osapi-launch[%d]: %s",
 					(int)getpid(), r->line);
-		r->syslog_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		if (r->syslog_fd >= 0 &&
-		    connect(r->syslog_fd, (struct sockaddr *)&sa, sizeof(sa)) <
-			    0) {
-			/* No syslog daemon (a container): nothing to send to.
-			 */
-			close(r->syslog_fd);
-			r->syslog_fd = -1;
-		}
-	}
 }
 
 static const struct policy_record *active;

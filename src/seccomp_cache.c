@@ -15,6 +15,7 @@
  * the filter is built again and the file replaced (atomically, rename(2)).
  * The kernel still verifies every program when it is loaded.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
@@ -24,6 +25,7 @@
 #include <string.h>
 #include <sys/personality.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "build-config.h"
@@ -252,6 +254,47 @@ fail:
 	return false;
 }
 
+#define CACHE_KEEP 32
+
+/*
+ * Every config change and every upgrade writes a new file; the old ones are
+ * never read again.  Written files beyond the newest CACHE_KEEP are removed
+ * (a miss costs one compile, never correctness).
+ */
+static void prune(void)
+{
+	struct {
+		char name[64];
+		time_t mtime;
+	} files[CACHE_KEEP + 1];
+	size_t n = 0;
+	DIR *d = opendir(OSAPI_LAUNCH_CACHE_DIR);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		struct stat st;
+		size_t oldest = 0;
+		if (strncmp(e->d_name, "seccomp-", 8) != 0 ||
+		    strlen(e->d_name) >= sizeof(files[0].name) ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		memcpy(files[n].name, e->d_name, strlen(e->d_name) + 1);
+		files[n++].mtime = st.st_mtime;
+		if (n <= CACHE_KEEP)
+			continue;
+		/* One too many: drop the oldest of them. */
+		for (size_t i = 1; i < n; i++)
+			if (files[i].mtime < files[oldest].mtime)
+				oldest = i;
+		unlinkat(dirfd(d), files[oldest].name, 0);
+		files[oldest] = files[CACHE_KEEP];
+		n = CACHE_KEEP;
+	}
+	closedir(d);
+}
+
 /* Best effort: a launch never fails because the cache cannot be written. */
 static void cache_write(const struct seccomp_plan *s, const struct buf *key,
 			const char *path)
@@ -293,6 +336,8 @@ static void cache_write(const struct seccomp_plan *s, const struct buf *key,
 	if (fchmod(fd, 0600) < 0 || write(fd, b.p, b.n) != (ssize_t)b.n ||
 	    fsync(fd) < 0 || close(fd) < 0 || rename(tmp, path) < 0)
 		unlink(tmp);
+	else
+		prune();
 out:
 	free(b.p);
 	free(tmp);
