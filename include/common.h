@@ -28,8 +28,10 @@ enum exit_code {
 	EXIT_GROUP = 216,	 /* systemd EXIT_GROUP */
 	EXIT_USER = 217,	 /* systemd EXIT_USER */
 	EXIT_CAPABILITIES = 218, /* systemd EXIT_CAPABILITIES */
+	EXIT_CGROUP = 219,	 /* systemd EXIT_CGROUP */
 	EXIT_NO_NEW_PRIVS = 227, /* systemd EXIT_NO_NEW_PRIVILEGES */
 	EXIT_SECCOMP = 228,	 /* systemd EXIT_SECCOMP */
+	EXIT_NAMESPACE = 226,	 /* systemd EXIT_NAMESPACE: sandbox setup */
 	EXIT_SELINUX = 229,	 /* systemd EXIT_SELINUX_CONTEXT */
 	EXIT_APPARMOR = 231,	 /* systemd EXIT_APPARMOR_PROFILE */
 	EXIT_VERIFY = 248,	 /* ours: process state differs from the plan */
@@ -43,6 +45,8 @@ enum exit_code {
 enum step {
 	STEP_SIGNALS,
 	STEP_RLIMITS,
+	STEP_CGROUP,
+	STEP_NAMESPACE,
 	STEP_SELINUX,
 	STEP_APPARMOR,
 	STEP_BOUNDING_SET,
@@ -53,6 +57,7 @@ enum step {
 	STEP_WORKDIR,
 	STEP_UMASK,
 	STEP_NO_NEW_PRIVS,
+	STEP_LANDLOCK,
 	STEP_FDS,
 	STEP_VERIFY,
 	STEP_SECCOMP,
@@ -66,6 +71,8 @@ enum step {
 	STEP_PLAN_GROUP,
 	STEP_PLAN_EXEC,
 	STEP_PLAN_SECCOMP,
+	STEP_PLAN_SANDBOX,
+	STEP_PLAN_CGROUP,
 	STEP__ALL,
 };
 

@@ -11,19 +11,38 @@ enum directive_id {
 	D_AMBIENT_CAPABILITIES,
 	D_APPARMOR_PROFILE,
 	D_CAPABILITY_BOUNDING_SET,
+	D_CGROUP_PARENT,
+	D_CPU_QUOTA,
 	D_ENVIRONMENT,
 	D_ENVIRONMENT_FILE,
+	D_EXEC_PATHS,
 	D_EXEC_START,
 	D_GROUP,
+	D_INACCESSIBLE_PATHS,
 	D_LIMIT, /* LimitXXX=: one id, the resource is in the table's arg */
 	D_LOCK_PERSONALITY,
 	D_MEMORY_DENY_WRITE_EXECUTE,
+	D_MEMORY_HIGH,
+	D_MEMORY_MAX,
+	D_NO_EXEC_PATHS,
 	D_NO_NEW_PRIVILEGES,
 	D_PASS_ENVIRONMENT,
+	D_PRIVATE_DEVICES,
+	D_PRIVATE_TMP,
+	D_PROTECT_CONTROL_GROUPS,
+	D_PROTECT_HOME,
+	D_PROTECT_KERNEL_LOGS,
+	D_PROTECT_KERNEL_MODULES,
+	D_PROTECT_KERNEL_TUNABLES,
+	D_PROTECT_SYSTEM,
+	D_READ_ONLY_PATHS,
+	D_READ_WRITE_PATHS,
 	D_RESTRICT_ADDRESS_FAMILIES,
 	D_RESTRICT_NAMESPACES,
+	D_RESTRICT_NETWORK_PORTS,
 	D_RESTRICT_REALTIME,
 	D_RESTRICT_SUID_SGID,
+	D_SANDBOX_BACKEND,
 	D_SECURE_BITS,
 	D_SELINUX_CONTEXT,
 	D_SUPPLEMENTARY_GROUPS,
@@ -31,6 +50,7 @@ enum directive_id {
 	D_SYSTEM_CALL_ERROR_NUMBER,
 	D_SYSTEM_CALL_FILTER,
 	D_SYSTEM_CALL_LOG,
+	D_TASKS_MAX,
 	D_UMASK,
 	D_UNSET_ENVIRONMENT,
 	D_USER,
@@ -42,6 +62,44 @@ enum directive_id {
 struct capset {
 	bool set;
 	uint64_t mask;
+};
+
+/* ProtectSystem= and ProtectHome= values, as systemd.exec(5). */
+enum protect_system {
+	PROTECT_SYSTEM_NO,
+	PROTECT_SYSTEM_YES,
+	PROTECT_SYSTEM_FULL,
+	PROTECT_SYSTEM_STRICT
+};
+enum protect_home {
+	PROTECT_HOME_NO,
+	PROTECT_HOME_YES,
+	PROTECT_HOME_READ_ONLY,
+	PROTECT_HOME_TMPFS
+};
+
+/* SandboxBackend= (osapi-launch's own): which mechanisms enforce the
+ * file system directives.  0: auto. */
+#define SANDBOX_MOUNT	 (1U << 0)
+#define SANDBOX_LANDLOCK (1U << 1)
+
+/* RestrictNetworkPorts= entries (osapi-launch's own, Landlock ABI 4). */
+#define NET_PORT_BIND	 (1U << 0)
+#define NET_PORT_CONNECT (1U << 1)
+struct net_port {
+	unsigned what; /* NET_PORT_BIND or NET_PORT_CONNECT */
+	unsigned port;
+	struct origin at;
+};
+
+/* MemoryMax=, MemoryHigh=, TasksMax=, CPUQuota= (src/cgroup.c). */
+struct resource {
+	bool set;
+	bool optional; /* "-": best effort where the controller is missing */
+	bool infinity;
+	uint64_t value;	  /* bytes, tasks, or CPUQuota= in 1/100 percent */
+	unsigned percent; /* Memory*=, TasksMax=: of the host's total, x100 */
+	struct origin at;
 };
 
 struct limit {
@@ -93,6 +151,39 @@ struct config {
 	bool restrict_realtime;
 	bool restrict_suid_sgid;
 	bool memory_deny_write_execute;
+
+	/* The file system sandbox (src/landlock.c, src/mountns.c).  Paths are
+	 * absolute, as written; a word's optional flag is systemd's "-". */
+	enum protect_system protect_system;
+	enum protect_home protect_home;
+	bool protect_home_optional; /* "-tmpfs": Landlock may fall back */
+	struct words read_write_paths;
+	struct words read_only_paths;
+	struct words inaccessible_paths;
+	struct words exec_paths;
+	struct words no_exec_paths;
+	unsigned sandbox_backend; /* SANDBOX_* bits; 0: auto */
+	/* Mount namespace only (src/mountns.c). */
+	bool private_tmp;
+	bool private_devices;
+	bool protect_kernel_tunables;
+	bool protect_kernel_modules;
+	bool protect_kernel_logs;
+	bool protect_control_groups;
+
+	/* Resources through cgroups (src/cgroup.c). */
+	struct resource memory_max;
+	struct resource memory_high;
+	struct resource tasks_max;
+	struct resource cpu_quota;
+	char *cgroup_parent; /* NULL: "/osapi-launch"; ".": our own */
+
+	/* RestrictNetworkPorts= (Landlock): NULL/0 and unset: unrestricted;
+	 * set with no entries: no TCP bind or connect at all. */
+	bool net_ports_set;
+	bool net_ports_optional;
+	struct net_port *net_ports;
+	size_t n_net_ports;
 };
 
 struct directive {
@@ -109,6 +200,9 @@ const struct directive *directive_find(const char *name);
 size_t directive_count(void);
 const struct directive *directive_at(size_t i);
 bool systemd_exec_directive(const char *name);
+/* No "%" specifiers in this directive's value: systemd does not expand them
+ * there (CPUQuota=20%, MemoryMax=50%). */
+bool directive_verbatim(const struct directive *d);
 
 void config_init(struct config *c);
 void config_free(struct config *c);

@@ -6,7 +6,9 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
+#include "cgroup.h"
 #include "config.h"
+#include "sandbox.h"
 #include "seccomp_plan.h"
 
 /*
@@ -41,6 +43,11 @@ struct plan {
 	bool no_new_privs_implied; /* by a seccomp directive, as systemd */
 
 	struct seccomp_plan seccomp;
+	/* File system and network sandbox (src/landlock.c, src/mountns.c). */
+	struct sandbox_plan sandbox;
+	bool no_new_privs_for_landlock; /* implied: Landlock needs NNP */
+	/* Resources (src/cgroup.c). */
+	struct cgroup_plan cgroup;
 
 	int nlimits;
 	int limit_resource[RLIM_NLIMITS];

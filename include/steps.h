@@ -13,6 +13,8 @@
 void fds_apply(const struct plan *p);
 void signals_apply(const struct plan *p);
 void rlimits_apply(const struct plan *p);
+void cgroup_apply(const struct plan *p);
+void mountns_apply(const struct plan *p);
 void capabilities_bounding_apply(const struct plan *p);
 void securebits_apply(const struct plan *p);
 void credentials_groups_apply(const struct plan *p);
@@ -23,6 +25,7 @@ void umask_apply(const struct plan *p);
 void selinux_apply(const struct plan *p);
 void apparmor_apply(const struct plan *p);
 void no_new_privs_apply(const struct plan *p);
+void landlock_apply(const struct plan *p);
 void verify_apply(const struct plan *p);
 void seccomp_apply(const struct plan *p);
 _Noreturn void exec_apply(const struct plan *p);

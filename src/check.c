@@ -66,7 +66,8 @@ void plan_print(FILE *out, const struct plan *p)
 	caps_text(out, p->permitted, p->last_cap);
 	fprintf(out, "\nno_new_privs    %s  [%s]\n",
 		p->no_new_privs ? "yes" : "no",
-		p->no_new_privs_implied
+		p->no_new_privs_for_landlock ? "implied by Landlock"
+		: p->no_new_privs_implied
 			? "implied by a seccomp directive"
 			: src(&c->at[D_NO_NEW_PRIVILEGES], b, sizeof(b)));
 	fprintf(out, "securebits      %#x\n", p->securebits);
@@ -90,6 +91,8 @@ void plan_print(FILE *out, const struct plan *p)
 	}
 	for (char **e = p->envp; e && *e; e++)
 		fprintf(out, "environment     %s\n", *e);
+	sandbox_print(out, p);
+	cgroup_print(out, &p->cgroup);
 	seccomp_print(out, &p->seccomp);
 	if (p->seccomp.n)
 		fprintf(out, "seccomp cache   %s\n", OSAPI_LAUNCH_CACHE_DIR);
@@ -298,6 +301,8 @@ void plan_print_json(FILE *out, const struct plan *p, const struct diag *dg,
 	else
 		fputs("null", out);
 	fputs("\n  }", out);
+	sandbox_print_json(out, p);
+	cgroup_print_json(out, &p->cgroup);
 	if (pf) {
 		fputs(",\n  \"preflight\": ", out);
 		preflight_print_json(out, pf);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "unit.h"
 
 /* systemd's LONG_LINE_MAX, for the whole file. */
 #define CONFIG_MAX ((size_t)1024 * 1024)
@@ -30,11 +31,14 @@ void config_init(struct config *c)
 void config_free(struct config *c)
 {
 	struct words *lists[] = {
-		&c->exec_start,	      &c->supplementary_groups,
-		&c->environment,      &c->environment_files,
-		&c->pass_environment, &c->unset_environment,
-		&c->syscall_filter,   &c->syscall_log,
-		&c->syscall_archs,    &c->address_families,
+		&c->exec_start,		&c->supplementary_groups,
+		&c->environment,	&c->environment_files,
+		&c->pass_environment,	&c->unset_environment,
+		&c->syscall_filter,	&c->syscall_log,
+		&c->syscall_archs,	&c->address_families,
+		&c->read_write_paths,	&c->read_only_paths,
+		&c->inaccessible_paths, &c->exec_paths,
+		&c->no_exec_paths,
 	};
 
 	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
@@ -45,6 +49,8 @@ void config_free(struct config *c)
 	free(c->working_directory);
 	free(c->apparmor_profile);
 	free(c->selinux_context);
+	free(c->net_ports);
+	free(c->cgroup_parent);
 	free((char *)c->path);
 	memset(c, 0, sizeof(*c));
 }
@@ -82,30 +88,59 @@ static bool unspecify(char *v)
 	return true;
 }
 
+/* Set while a unit is read (--unit); NULL for a launcher config. */
+static struct unit_import *unit;
+
+static void note(struct words *w, const char *key, const char *value,
+		 struct origin at)
+{
+	char *s = xasprintf("%s=%s", key, value);
+
+	words_push(w, s, strlen(s), at, false);
+	free(s);
+}
+
 static void assign(struct config *c, char *key, char *value, struct origin at,
 		   struct diag *dg)
 {
 	const struct directive *d = directive_find(key);
 
-	if (d && !unspecify(value)) {
+	if (d && !directive_verbatim(d) && !unspecify(value)) {
 		diag_add(dg, at,
 			 "%s=: \"%%\" specifiers are not supported (write "
 			 "\"%%%%\" for a literal \"%%\")",
 			 key);
 		return;
 	}
+	if (!d && unit && systemd_manager_directive(key)) {
+		/* Type=, Restart=, ...: how systemd runs the service, which
+		 * the init system running osapi-launch decides instead. */
+		note(&unit->ignored, key, value, at);
+		return;
+	}
+	if (!d && unit && unit->drop_unsupported &&
+	    systemd_exec_directive(key)) {
+		note(&unit->dropped, key, value, at);
+		return;
+	}
 	if (!d) {
 		if (systemd_exec_directive(key))
 			diag_add(dg, at,
 				 "%s= is a systemd directive that osapi-launch "
-				 "does not implement; remove it",
-				 key);
+				 "does not implement; remove it%s",
+				 key,
+				 unit ? " (or pass --drop-unsupported to drop "
+					"it knowingly)"
+				      : "");
 		else
 			diag_add(dg, at, "unknown directive %s=", key);
 		return;
 	}
-	if (d->parse(c, d, value, at, dg) == 0)
+	if (d->parse(c, d, value, at, dg) == 0) {
 		c->at[d->id] = at;
+		if (unit)
+			note(&unit->applied, key, value, at);
+	}
 }
 
 bool config_load(struct config *c, const char *path, struct diag *dg)
@@ -133,6 +168,7 @@ bool config_parse_text(struct config *c, char *text, struct diag *dg)
 	size_t loglen = 0;
 	unsigned lineno = 0, start = 0;
 	bool in_launch = false, seen_section = false;
+	const char *section = unit ? "[Service]" : "[Launch]";
 
 	for (p = text; *p;) {
 		char *eol = strchr(p, '\n');
@@ -173,23 +209,27 @@ bool config_parse_text(struct config *c, char *text, struct diag *dg)
 					diag_add(dg, at,
 						 "malformed section "
 						 "header");
-				else if (strcmp(s, "[Launch]") == 0)
+				else if (strcmp(s, section) == 0)
 					in_launch = true;
+				else if (unit && (strcmp(s, "[Unit]") == 0 ||
+						  strcmp(s, "[Install]") == 0))
+					; /* dependencies, install: systemd's */
 				else
 					diag_add(dg, at,
 						 "unknown section %s (only "
-						 "[Launch] is read)",
-						 s);
+						 "%s is read)",
+						 s, section);
 				seen_section = true;
-				if (strcmp(s, "[Launch]") != 0)
+				if (strcmp(s, section) != 0)
 					in_launch = false;
 			} else if (!(eq = strchr(s, '='))) {
 				diag_add(dg, at,
 					 "expected KEY=VALUE, got \"%s\"", s);
 			} else if (!seen_section) {
 				diag_add(dg, at,
-					 "assignment outside of a "
-					 "section: start with [Launch]");
+					 "assignment outside of a section: "
+					 "start with %s",
+					 section);
 			} else if (in_launch) {
 				*eq = '\0';
 				assign(c, trim(s), trim(eq + 1), at, dg);
@@ -201,4 +241,55 @@ bool config_parse_text(struct config *c, char *text, struct diag *dg)
 	}
 	free(logical);
 	return dg->n == 0;
+}
+
+bool config_load_unit(struct config *c, const char *path, struct unit_import *u,
+		      struct diag *dg)
+{
+	bool ok;
+
+	unit = u;
+	ok = config_load(c, path, dg);
+	unit = NULL;
+	return ok;
+}
+
+void unit_import_print(FILE *out, const struct unit_import *u)
+{
+	const struct {
+		const char *what;
+		const struct words *w;
+	} parts[] = {
+		{"applied", &u->applied},
+		{"ignored (service manager)", &u->ignored},
+		{"DROPPED (not implemented)", &u->dropped},
+	};
+
+	fputs("\nunit translation:\n", out);
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		for (size_t j = 0; j < parts[i].w->n; j++)
+			fprintf(out, "  %-26s line %-4u %s\n", parts[i].what,
+				parts[i].w->v[j].at.line, parts[i].w->v[j].s);
+}
+
+void unit_import_print_config(FILE *out, const char *path,
+			      const struct unit_import *u)
+{
+	fprintf(out, "# osapi-launch config translated from %s\n", path);
+	for (size_t j = 0; j < u->ignored.n; j++)
+		fprintf(out, "# ignored (service manager): %s\n",
+			u->ignored.v[j].s);
+	for (size_t j = 0; j < u->dropped.n; j++)
+		fprintf(out, "# DROPPED (not implemented): %s\n",
+			u->dropped.v[j].s);
+	fputs("[Launch]\n", out);
+	for (size_t j = 0; j < u->applied.n; j++)
+		fprintf(out, "%s\n", u->applied.v[j].s);
+}
+
+void unit_import_free(struct unit_import *u)
+{
+	words_clear(&u->applied);
+	words_clear(&u->ignored);
+	words_clear(&u->dropped);
 }

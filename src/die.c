@@ -20,6 +20,8 @@ static const struct {
 	[STEP_FDS] = {"fds", EXIT_FDS},
 	[STEP_SIGNALS] = {"signals", EXIT_SIGNAL_MASK},
 	[STEP_RLIMITS] = {"rlimits", EXIT_LIMITS},
+	[STEP_CGROUP] = {"cgroup", EXIT_CGROUP},
+	[STEP_NAMESPACE] = {"mount-namespace", EXIT_NAMESPACE},
 	[STEP_BOUNDING_SET] = {"bounding-set", EXIT_CAPABILITIES},
 	[STEP_SECUREBITS] = {"securebits", EXIT_SECUREBITS},
 	[STEP_GROUPS] = {"groups", EXIT_GROUP},
@@ -30,6 +32,7 @@ static const struct {
 	[STEP_SELINUX] = {"selinux", EXIT_SELINUX},
 	[STEP_APPARMOR] = {"apparmor", EXIT_APPARMOR},
 	[STEP_NO_NEW_PRIVS] = {"no-new-privs", EXIT_NO_NEW_PRIVS},
+	[STEP_LANDLOCK] = {"landlock", EXIT_NAMESPACE},
 	[STEP_VERIFY] = {"verify", EXIT_VERIFY},
 	[STEP_SECCOMP] = {"seccomp", EXIT_SECCOMP},
 	[STEP_EXEC] = {"exec", EXIT_EXEC},
@@ -40,6 +43,8 @@ static const struct {
 	[STEP_PLAN_GROUP] = {"group", EXIT_GROUP},
 	[STEP_PLAN_EXEC] = {"exec", EXIT_EXEC},
 	[STEP_PLAN_SECCOMP] = {"seccomp", EXIT_SECCOMP},
+	[STEP_PLAN_SANDBOX] = {"sandbox", EXIT_NAMESPACE},
+	[STEP_PLAN_CGROUP] = {"cgroup", EXIT_CGROUP},
 };
 
 const char *step_name(enum step s)

@@ -276,6 +276,24 @@ static int p_bool(struct config *c, const struct directive *d, const char *v,
 	case D_MEMORY_DENY_WRITE_EXECUTE:
 		c->memory_deny_write_execute = b;
 		break;
+	case D_PRIVATE_TMP:
+		c->private_tmp = b;
+		break;
+	case D_PRIVATE_DEVICES:
+		c->private_devices = b;
+		break;
+	case D_PROTECT_KERNEL_TUNABLES:
+		c->protect_kernel_tunables = b;
+		break;
+	case D_PROTECT_KERNEL_MODULES:
+		c->protect_kernel_modules = b;
+		break;
+	case D_PROTECT_KERNEL_LOGS:
+		c->protect_kernel_logs = b;
+		break;
+	case D_PROTECT_CONTROL_GROUPS:
+		c->protect_control_groups = b;
+		break;
 	default:
 		abort();
 	}
@@ -577,6 +595,324 @@ static int p_namespaces(struct config *c, const struct directive *d,
 	return 0;
 }
 
+/*
+ * ReadWritePaths=, ReadOnlyPaths=, InaccessiblePaths=, ExecPaths=,
+ * NoExecPaths=: space-separated absolute paths, each optionally prefixed
+ * with "-" (ignored when missing).  systemd's "+" (relative to
+ * RootDirectory=) has no meaning without RootDirectory=: refused.
+ */
+static int p_paths(struct config *c, const struct directive *d, const char *v,
+		   struct origin at, struct diag *dg)
+{
+	struct words *w;
+	struct words add = {0};
+	int bad = 0;
+
+	switch (d->id) {
+	case D_READ_WRITE_PATHS:
+		w = &c->read_write_paths;
+		break;
+	case D_READ_ONLY_PATHS:
+		w = &c->read_only_paths;
+		break;
+	case D_INACCESSIBLE_PATHS:
+		w = &c->inaccessible_paths;
+		break;
+	case D_EXEC_PATHS:
+		w = &c->exec_paths;
+		break;
+	case D_NO_EXEC_PATHS:
+		w = &c->no_exec_paths;
+		break;
+	default:
+		abort();
+	}
+	if (reset_list(w, v))
+		return 0;
+	if (split_or_report(v, &add, at, d, dg) < 0)
+		return -EINVAL;
+	for (size_t i = 0; i < add.n; i++) {
+		bool optional;
+		const char *s = optional_prefix(add.v[i].s, &optional);
+		size_t l = strlen(s);
+
+		if (s[0] != '/' || strstr(s, "/../") ||
+		    (l >= 3 && strcmp(s + l - 3, "/..") == 0)) {
+			diag_add(dg, at,
+				 "%s=: \"%s\" is not an absolute path without "
+				 "\"..\"%s",
+				 d->name, add.v[i].s,
+				 s[0] == '+' ? " (\"+\" needs RootDirectory=, "
+					       "which osapi-launch does not "
+					       "implement)"
+					     : "");
+			bad++;
+			continue;
+		}
+		/* "/a//b/" and "/a/b" name the same place. */
+		char *norm = xstrdup(s), *o = norm;
+		for (const char *r = s; *r; r++)
+			if (!(r[0] == '/' &&
+			      (r[1] == '/' || (!r[1] && o > norm))))
+				*o++ = *r;
+		*o = '\0';
+		words_push(w, norm, strlen(norm), at, optional);
+		free(norm);
+	}
+	words_clear(&add);
+	return bad ? -EINVAL : 0;
+}
+
+static int p_protect(struct config *c, const struct directive *d, const char *v,
+		     struct origin at, struct diag *dg)
+{
+	int b = parse_boolean(v);
+	bool optional = false;
+
+	if (d->id == D_PROTECT_SYSTEM) {
+		if (!*v || b >= 0)
+			c->protect_system =
+				b > 0 ? PROTECT_SYSTEM_YES : PROTECT_SYSTEM_NO;
+		else if (strcmp(v, "full") == 0)
+			c->protect_system = PROTECT_SYSTEM_FULL;
+		else if (strcmp(v, "strict") == 0)
+			c->protect_system = PROTECT_SYSTEM_STRICT;
+		else
+			goto bad;
+		return 0;
+	}
+	if (*v && b < 0)
+		v = optional_prefix(v, &optional);
+	if (!*v || b >= 0)
+		c->protect_home = b > 0 ? PROTECT_HOME_YES : PROTECT_HOME_NO;
+	else if (strcmp(v, "read-only") == 0)
+		c->protect_home = PROTECT_HOME_READ_ONLY;
+	else if (strcmp(v, "tmpfs") == 0)
+		c->protect_home = PROTECT_HOME_TMPFS;
+	else
+		goto bad;
+	/* Only "-tmpfs" means anything: Landlock's fallback to "yes". */
+	if (optional && c->protect_home != PROTECT_HOME_TMPFS)
+		goto bad;
+	c->protect_home_optional = optional;
+	return 0;
+bad:
+	diag_add(dg, at, "%s=: \"%s%s\" is not %s", d->name,
+		 optional ? "-" : "", v,
+		 d->id == D_PROTECT_SYSTEM
+			 ? "a boolean, \"full\" or \"strict\""
+			 : "a boolean, \"read-only\", \"tmpfs\" or \"-tmpfs\"");
+	return -EINVAL;
+}
+
+/*
+ * RestrictNetworkPorts= (osapi-launch's own; Landlock ABI 4): the TCP ports
+ * the target may connect to and bind, as "connect:PORT" and "bind:PORT";
+ * "none" allows neither.  Lines accumulate, an empty value resets (no
+ * restriction); a "-" before the value skips it where Landlock lacks
+ * network rules.
+ */
+static int p_net_ports(struct config *c, const struct directive *d,
+		       const char *v, struct origin at, struct diag *dg)
+{
+	struct words w = {0};
+	bool optional;
+	int bad = 0;
+
+	if (!*v) {
+		free(c->net_ports);
+		c->net_ports = NULL;
+		c->n_net_ports = 0;
+		c->net_ports_set = false;
+		c->net_ports_optional = false;
+		return 0;
+	}
+	v = optional_prefix(v, &optional);
+	if (strcmp(v, "none") != 0) {
+		if (split_or_report(v, &w, at, d, dg) < 0)
+			return -EINVAL;
+	}
+	for (size_t i = 0; i < w.n; i++) {
+		const char *s = w.v[i].s, *colon = strchr(s, ':');
+		unsigned what = 0;
+		char *end;
+		unsigned long port = 0;
+
+		if (colon && colon - s == 7 && strncmp(s, "connect", 7) == 0)
+			what = NET_PORT_CONNECT;
+		else if (colon && colon - s == 4 && strncmp(s, "bind", 4) == 0)
+			what = NET_PORT_BIND;
+		if (what) {
+			errno = 0;
+			port = strtoul(colon + 1, &end, 10);
+			if (errno || end == colon + 1 || *end ||
+			    colon[1] == '-' || port > 65535)
+				what = 0;
+		}
+		if (!what) {
+			diag_add(dg, at,
+				 "RestrictNetworkPorts=: \"%s\" is not "
+				 "connect:PORT or bind:PORT (0-65535)",
+				 s);
+			bad++;
+			continue;
+		}
+		c->net_ports =
+			xrealloc(c->net_ports,
+				 (c->n_net_ports + 1) * sizeof(*c->net_ports));
+		c->net_ports[c->n_net_ports++] =
+			(struct net_port){what, (unsigned)port, at};
+	}
+	words_clear(&w);
+	if (bad)
+		return -EINVAL;
+	c->net_ports_set = true;
+	c->net_ports_optional = optional;
+	return 0;
+}
+
+/*
+ * MemoryMax=, MemoryHigh=: bytes with K, M, G, T (base 1024), a percentage
+ * of physical memory, or "infinity".  TasksMax=: a number, a percentage of
+ * the kernel's task limit, or "infinity".  CPUQuota=: a percentage of one
+ * CPU, above 100% for more than one.  A "-" before the value: best effort,
+ * skipped where the controller is missing (osapi-launch's own).
+ */
+static int p_resource(struct config *c, const struct directive *d,
+		      const char *v, struct origin at, struct diag *dg)
+{
+	struct resource *r;
+	const char *why = "not a valid value";
+	size_t len;
+	bool optional;
+
+	switch (d->id) {
+	case D_MEMORY_MAX:
+		r = &c->memory_max;
+		break;
+	case D_MEMORY_HIGH:
+		r = &c->memory_high;
+		break;
+	case D_TASKS_MAX:
+		r = &c->tasks_max;
+		break;
+	default:
+		r = &c->cpu_quota;
+		break;
+	}
+	memset(r, 0, sizeof(*r));
+	if (!*v)
+		return 0;
+	v = optional_prefix(v, &optional);
+	len = strlen(v);
+	if (len > 1 && v[len - 1] == '%') {
+		/* "N%" or "N.NN%", kept in hundredths of a percent. */
+		unsigned long whole = 0, frac = 0;
+		int fdigits = 0;
+		const char *q = v;
+
+		while (*q >= '0' && *q <= '9' && whole < 100000000)
+			whole = whole * 10 + (unsigned long)(*q++ - '0');
+		if (*q == '.')
+			for (q++; *q >= '0' && *q <= '9' && fdigits < 2;
+			     fdigits++)
+				frac = frac * 10 + (unsigned long)(*q++ - '0');
+		if (fdigits == 1)
+			frac *= 10;
+		if (q != v + len - 1 || q == v || whole >= 100000000)
+			goto bad;
+		whole = whole * 100 + frac;
+		if (d->id == D_CPU_QUOTA) {
+			if (!whole) {
+				why = "must be above 0%";
+				goto bad;
+			}
+			r->value = whole;
+		} else {
+			if (whole > 10000) {
+				why = "above 100%";
+				goto bad;
+			}
+			r->percent = (unsigned)whole;
+		}
+	} else if (d->id == D_CPU_QUOTA) {
+		why = "not a percentage (\"20%\")";
+		goto bad;
+	} else if (strcmp(v, "infinity") == 0) {
+		r->infinity = true;
+	} else {
+		struct rlimit rl;
+		if (strchr(v, ':') ||
+		    parse_rlimit(
+			    v, d->id == D_TASKS_MAX ? RLIMIT_NPROC : RLIMIT_AS,
+			    &rl, &why) < 0)
+			goto bad;
+		r->value = (uint64_t)rl.rlim_cur;
+	}
+	r->set = true;
+	r->optional = optional;
+	r->at = at;
+	return 0;
+bad:
+	memset(r, 0, sizeof(*r));
+	diag_add(dg, at, "%s=: \"%s\": %s", d->name, v, why);
+	return -EINVAL;
+}
+
+static int p_cgroup_parent(struct config *c, const struct directive *d,
+			   const char *v, struct origin at, struct diag *dg)
+{
+	(void)d;
+	free(c->cgroup_parent);
+	c->cgroup_parent = NULL;
+	if (!*v)
+		return 0;
+	if ((strcmp(v, ".") != 0 && v[0] != '/') || strstr(v, "..") ||
+	    strpbrk(v, " \t\n")) {
+		diag_add(dg, at,
+			 "CgroupParent=: \"%s\" is neither \".\" nor an "
+			 "absolute cgroup path without \"..\"",
+			 v);
+		return -EINVAL;
+	}
+	c->cgroup_parent = xstrdup(v);
+	return 0;
+}
+
+/* SandboxBackend=: "auto", or one or both of "mount" and "landlock". */
+static int p_sandbox_backend(struct config *c, const struct directive *d,
+			     const char *v, struct origin at, struct diag *dg)
+{
+	struct words w = {0};
+	unsigned set = 0;
+	int bad = 0;
+
+	if (!*v || strcmp(v, "auto") == 0) {
+		c->sandbox_backend = 0;
+		return 0;
+	}
+	if (split_or_report(v, &w, at, d, dg) < 0)
+		return -EINVAL;
+	for (size_t i = 0; i < w.n; i++) {
+		if (strcmp(w.v[i].s, "mount") == 0)
+			set |= SANDBOX_MOUNT;
+		else if (strcmp(w.v[i].s, "landlock") == 0)
+			set |= SANDBOX_LANDLOCK;
+		else {
+			diag_add(dg, at,
+				 "SandboxBackend=: \"%s\" is not \"auto\", "
+				 "\"mount\" or \"landlock\"",
+				 w.v[i].s);
+			bad++;
+		}
+	}
+	words_clear(&w);
+	if (bad || !set)
+		return -EINVAL;
+	c->sandbox_backend = set;
+	return 0;
+}
+
 #define LIMIT(n, r)                                                            \
 	{                                                                      \
 		"Limit" #n, D_LIMIT, p_limit, RLIMIT_##r,                      \
@@ -589,15 +925,23 @@ static const struct directive table[] = {
 	 "capabilities kept across the user change and exec"},
 	{"AppArmorProfile", D_APPARMOR_PROFILE, p_label, 0,
 	 "AppArmor profile the target is executed under"},
+	{"CPUQuota", D_CPU_QUOTA, p_resource, 0,
+	 "cgroup: CPU time, as a percentage of one CPU"},
 	{"CapabilityBoundingSet", D_CAPABILITY_BOUNDING_SET, p_capset, 0,
 	 "capability bounding set"},
+	{"CgroupParent", D_CGROUP_PARENT, p_cgroup_parent, 0,
+	 "osapi-launch: where the agent's cgroup is made"},
 	{"Environment", D_ENVIRONMENT, p_words, 0,
 	 "NAME=VALUE assignments for the target"},
 	{"EnvironmentFile", D_ENVIRONMENT_FILE, p_environment_file, 0,
 	 "file of NAME=VALUE lines, root-owned"},
+	{"ExecPaths", D_EXEC_PATHS, p_paths, 0,
+	 "paths where execve(2) is allowed under NoExecPaths="},
 	{"ExecStart", D_EXEC_START, p_exec_start, 0,
 	 "absolute path of the target and its arguments"},
 	{"Group", D_GROUP, p_name, 0, "primary group of the target"},
+	{"InaccessiblePaths", D_INACCESSIBLE_PATHS, p_paths, 0,
+	 "paths the target can neither read, write nor execute"},
 	LIMIT(AS, AS),
 	LIMIT(CORE, CORE),
 	LIMIT(CPU, CPU),
@@ -618,20 +962,50 @@ static const struct directive table[] = {
 	 "seccomp: personality(2) cannot change the execution domain"},
 	{"MemoryDenyWriteExecute", D_MEMORY_DENY_WRITE_EXECUTE, p_bool, 0,
 	 "seccomp: no writable and executable memory"},
+	{"MemoryHigh", D_MEMORY_HIGH, p_resource, 0,
+	 "cgroup v2: memory use above which the agent is throttled"},
+	{"MemoryMax", D_MEMORY_MAX, p_resource, 0,
+	 "cgroup: memory use above which the OOM killer acts"},
+	{"NoExecPaths", D_NO_EXEC_PATHS, p_paths, 0,
+	 "paths where execve(2) is refused"},
 	{"NoNewPrivileges", D_NO_NEW_PRIVILEGES, p_bool, 0,
 	 "set no_new_privs before exec"},
 	{"PassEnvironment", D_PASS_ENVIRONMENT, p_words, 0,
 	 "names passed from the launcher's own environment"},
+	{"PrivateDevices", D_PRIVATE_DEVICES, p_bool, 0,
+	 "mount: a minimal /dev (null zero full random urandom tty)"},
+	{"PrivateTmp", D_PRIVATE_TMP, p_bool, 0,
+	 "mount: fresh /tmp and /var/tmp"},
+	{"ProtectControlGroups", D_PROTECT_CONTROL_GROUPS, p_bool, 0,
+	 "mount: /sys/fs/cgroup read-only"},
+	{"ProtectHome", D_PROTECT_HOME, p_protect, 0,
+	 "/home, /root, /run/user: inaccessible or read-only"},
+	{"ProtectKernelLogs", D_PROTECT_KERNEL_LOGS, p_bool, 0,
+	 "mount: /dev/kmsg, /proc/kmsg inaccessible; no CAP_SYSLOG"},
+	{"ProtectKernelModules", D_PROTECT_KERNEL_MODULES, p_bool, 0,
+	 "mount: /usr/lib/modules inaccessible; no CAP_SYS_MODULE"},
+	{"ProtectKernelTunables", D_PROTECT_KERNEL_TUNABLES, p_bool, 0,
+	 "mount: /proc/sys, /sys read-only"},
+	{"ProtectSystem", D_PROTECT_SYSTEM, p_protect, 0,
+	 "/usr, /boot, /efi (full: /etc; strict: all) read-only"},
+	{"ReadOnlyPaths", D_READ_ONLY_PATHS, p_paths, 0,
+	 "paths the target may read but not write"},
+	{"ReadWritePaths", D_READ_WRITE_PATHS, p_paths, 0,
+	 "paths the target may write (under ProtectSystem=strict)"},
 	{"RestrictAddressFamilies", D_RESTRICT_ADDRESS_FAMILIES,
 	 p_address_families, 0, "seccomp: socket(2) address families"},
 	{"RestrictNamespaces", D_RESTRICT_NAMESPACES, p_namespaces, 0,
 	 "seccomp: namespace types unshare/clone/setns may use"},
+	{"RestrictNetworkPorts", D_RESTRICT_NETWORK_PORTS, p_net_ports, 0,
+	 "osapi-launch, Landlock: TCP ports to connect:N and bind:N"},
 	{"RestrictRealtime", D_RESTRICT_REALTIME, p_bool, 0,
 	 "seccomp: no realtime scheduling"},
 	{"RestrictSUIDSGID", D_RESTRICT_SUID_SGID, p_bool, 0,
 	 "seccomp: no setuid/setgid bits on files"},
 	{"SELinuxContext", D_SELINUX_CONTEXT, p_label, 0,
 	 "SELinux context the target is executed in"},
+	{"SandboxBackend", D_SANDBOX_BACKEND, p_sandbox_backend, 0,
+	 "osapi-launch: auto, mount and/or landlock"},
 	{"SecureBits", D_SECURE_BITS, p_securebits, 0,
 	 "securebits flags (capabilities(7))"},
 	{"SupplementaryGroups", D_SUPPLEMENTARY_GROUPS, p_words, 0,
@@ -644,6 +1018,8 @@ static const struct directive table[] = {
 	 "seccomp: allowed (or \"~\" denied) system calls and groups"},
 	{"SystemCallLog", D_SYSTEM_CALL_LOG, p_syscalls, 0,
 	 "seccomp: system calls logged to the audit log"},
+	{"TasksMax", D_TASKS_MAX, p_resource, 0,
+	 "cgroup: processes and threads at most"},
 	{"UMask", D_UMASK, p_umask, 0, "file mode creation mask"},
 	{"UnsetEnvironment", D_UNSET_ENVIRONMENT, p_words, 0,
 	 "names or assignments removed from the environment"},
@@ -666,6 +1042,11 @@ const struct directive *directive_find(const char *name)
 size_t directive_count(void)
 {
 	return sizeof(table) / sizeof(*table);
+}
+
+bool directive_verbatim(const struct directive *d)
+{
+	return d->parse == p_resource;
 }
 
 const struct directive *directive_at(size_t i)

@@ -14,6 +14,13 @@ void launch(const struct plan *p)
 	signals_apply(p);
 	/* Hard limits can only be raised while root. */
 	rlimits_apply(p);
+	/* Into the agent's cgroup while root (the cgroup files are root's)
+	 * and before ProtectControlGroups= makes them read-only. */
+	cgroup_apply(p);
+	/* The agent's own mount namespace, while the launcher still holds
+	 * CAP_SYS_ADMIN and CAP_MKNOD: private first, so nothing reaches the
+	 * host, then the sandbox's mounts, built in the plan. */
+	mountns_apply(p);
 	/* MAC labels for the exec transition: libselinux and libapparmor
 	 * allocate, so they go before the drop; the labels only take effect
 	 * at exec, so the steps below still run unconfined. */
@@ -36,6 +43,9 @@ void launch(const struct plan *p)
 	/* Last privilege step before the check: from here no exec can gain
 	 * privilege, and a seccomp filter may be loaded unprivileged. */
 	no_new_privs_apply(p);
+	/* Landlock needs no_new_privs (above) and must precede seccomp, which
+	 * may deny its system calls; the ruleset was built in the plan. */
+	landlock_apply(p);
 	/* Only fds 0-2 (and a script's own descriptor) may cross exec. */
 	fds_apply(p);
 	/* Refuse to exec unless the kernel reports exactly the plan. */

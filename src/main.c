@@ -17,6 +17,7 @@
 #include "plan.h"
 #include "policy.h"
 #include "preflight.h"
+#include "unit.h"
 #include "steps.h"
 #include "syscall_groups.h"
 
@@ -57,6 +58,12 @@ static void usage(FILE *out)
 		"                     where the applied-policy record goes: "
 		"syslog\n"
 		"                     (default), stderr, fd:N, none\n"
+		"      --unit FILE.service [--drop-unsupported] "
+		"[--print-config]\n"
+		"                     read a systemd unit's [Service] section "
+		"as\n"
+		"                     the config; --print-config prints the\n"
+		"                     [Launch] equivalent\n"
 		"      --explain-syscall NAME\n"
 		"                     which config line allows or denies NAME\n"
 		"      --syscall-filter [--expand] [@GROUP...]\n"
@@ -104,6 +111,9 @@ int main(int argc, char **argv)
 		{"expand", no_argument, NULL, 'E'},
 		{"explain-syscall", required_argument, NULL, 'X'},
 		{"policy-record", required_argument, NULL, 'R'},
+		{"unit", required_argument, NULL, 'U'},
+		{"drop-unsupported", no_argument, NULL, 'Z'},
+		{"print-config", no_argument, NULL, 'Y'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *path = OSAPI_LAUNCH_CONF;
@@ -114,6 +124,8 @@ int main(int argc, char **argv)
 	bool record_syslog;
 	int record_fd;
 	struct policy_record record;
+	struct unit_import import = {0};
+	bool from_unit = false, print_config = false;
 	struct config cfg;
 	struct plan plan;
 	struct diag dg = {0};
@@ -164,6 +176,17 @@ int main(int argc, char **argv)
 			break;
 		case 'R':
 			break; /* read before the startup close */
+		case 'U':
+			path = optarg;
+			from_unit = true;
+			break;
+		case 'Z':
+			import.drop_unsupported = true;
+			break;
+		case 'Y':
+			print_config = true;
+			check = true;
+			break;
 		case 'X':
 			explain = optarg;
 			check = true;
@@ -205,7 +228,24 @@ int main(int argc, char **argv)
 	/* --check and --print-filter always compile, so they show what the
 	 * config says, not what a cache holds. */
 	seccomp_cache_enable(!check);
-	ok = config_load(&cfg, path, &dg);
+	if ((import.drop_unsupported || print_config) && !from_unit)
+		die(STEP_USAGE, 0,
+		    "--drop-unsupported and --print-config go "
+		    "with --unit");
+	ok = from_unit ? config_load_unit(&cfg, path, &import, &dg)
+		       : config_load(&cfg, path, &dg);
+	if (print_config) {
+		/* The [Launch] equivalent of the unit, for one config on every
+		 * host; no plan, so it works where the agent is not installed.
+		 */
+		if (ok)
+			unit_import_print_config(stdout, path, &import);
+		diag_print(&dg);
+		unit_import_free(&import);
+		config_free(&cfg);
+		diag_free(&dg);
+		return ok ? 0 : EXIT_CONFIG;
+	}
 	if (explain) {
 		/* About the config alone: no plan, so it also works where the
 		 * agent's binary is not installed. */
@@ -239,8 +279,11 @@ int main(int argc, char **argv)
 		} else if (check && ok) {
 			plan_print(stdout, &plan);
 			preflight_print(stdout, &pf);
+			if (from_unit)
+				unit_import_print(stdout, &import);
 		}
 		preflight_free(&pf);
+		unit_import_free(&import);
 		diag_print(&dg);
 		if (!check)
 			fprintf(stderr, "osapi-launch: %s: nothing was run\n",

@@ -311,6 +311,7 @@ void plan_init(struct plan *p)
 	p->exec_fd = -1;
 	p->status_fd = -1;
 	p->apparmor_exec_fd = -1;
+	sandbox_init(&p->sandbox);
 }
 
 bool plan_build(struct plan *p, const struct config *c, char *const *cmdline,
@@ -359,6 +360,40 @@ bool plan_build(struct plan *p, const struct config *c, char *const *cmdline,
 	p->envp = environ_build(c, p, environ, dg);
 	plan_exec(p, c, cmdline, dg, step);
 	plan_lsm(p, c, dg, step);
+	cgroup_plan_build(&p->cgroup, c, dg, step);
+	/* After plan_exec: the target and its loader must stay executable. */
+	sandbox_plan_build(p, c, dg, step);
+	/* ProtectKernelModules= and friends take capabilities out of the
+	 * bounding set too, as under systemd. */
+	if (p->sandbox.drop_caps) {
+		uint64_t drop = p->sandbox.drop_caps;
+		for (int cap = 0; cap <= p->last_cap; cap++)
+			if (p->ambient & drop & (1ULL << cap)) {
+				diag_add(dg, c->at[D_AMBIENT_CAPABILITIES],
+					 "AmbientCapabilities=: %s is removed "
+					 "by a Protect*=/PrivateDevices= "
+					 "directive",
+					 capability_name(cap));
+				fail(step, STEP_CONFIG);
+			}
+		p->bounding &= ~drop;
+		p->set_bounding = true;
+		p->permitted = p->change_id ? p->ambient : p->bounding;
+	}
+	/*
+	 * Landlock, like seccomp, requires no_new_privs of a process without
+	 * CAP_SYS_ADMIN (landlock_restrict_self(2)).
+	 */
+	if (p->sandbox.landlock.ruleset_fd >= 0 &&
+	    !(p->permitted & (1ULL << CAP_SYS_ADMIN)) && !p->no_new_privs) {
+		p->no_new_privs = true;
+		p->no_new_privs_implied = true;
+		p->no_new_privs_for_landlock = true;
+	}
+
+	/* Last, once no_new_privs is settled: Landlock's process isolation
+	 * for targets that get no file-system ruleset (src/landlock.c). */
+	landlock_scope_plan(p);
 
 	/* Opened now, read back just before exec (src/verify.c). */
 	p->status_fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
@@ -397,6 +432,8 @@ void plan_free(struct plan *p)
 	free((char *)p->shell);
 	free((char *)p->exec_path);
 	seccomp_plan_free(&p->seccomp);
+	sandbox_plan_free(&p->sandbox);
+	cgroup_plan_free(&p->cgroup);
 	if (p->exec_fd >= 0)
 		close(p->exec_fd);
 	if (p->status_fd >= 0)

@@ -378,30 +378,39 @@ static void enosys_prefix(struct seccomp_prog *prog, uint32_t arch, int max_nr)
 	prog->len = (unsigned short)(prog->len + n);
 }
 
+static int is_name(const char *name, void *ud)
+{
+	return strcmp(name, ud) == 0 ? 1 : 0;
+}
+
+/* In systemd's @known, nested groups (@obsolete) included. */
 static bool in_known(const char *name)
 {
-	static const struct syscall_group *known;
-	if (!known)
-		known = syscall_group_find("@known");
-	for (const char *const *m = known ? known->members : NULL; m && *m; m++)
-		if (strcmp(*m, name) == 0)
-			return true;
-	return false;
+	return syscall_group_expand("@known", is_name, (void *)name) > 0;
+}
+
+struct highest {
+	uint32_t arch;
+	int max;
+};
+
+static int note_nr(const char *name, void *ud)
+{
+	struct highest *h = ud;
+	int nr = seccomp_syscall_resolve_name_arch(h->arch, name);
+
+	if (nr > h->max && nr < 0x40000000)
+		h->max = nr;
+	return 0;
 }
 
 /* The highest number on arch of any call in systemd's @known. */
 static int highest_known_nr(uint32_t arch)
 {
-	const struct syscall_group *known = syscall_group_find("@known");
-	int max = 0;
+	struct highest h = {arch, 0};
 
-	for (const char *const *m = known ? known->members : NULL; m && *m;
-	     m++) {
-		int nr = seccomp_syscall_resolve_name_arch(arch, *m);
-		if (nr > max && nr < 0x40000000)
-			max = nr;
-	}
-	return max;
+	syscall_group_expand("@known", note_nr, &h);
+	return h.max;
 }
 
 /* Filter 1: SystemCallFilter= and SystemCallArchitectures=. */

@@ -365,6 +365,115 @@ static void test_table(void)
 	   "directive names are case-sensitive, as in systemd");
 }
 
+static void test_sandbox(void)
+{
+	struct config c = {0};
+	char e[4096];
+
+	ok(parse(&c,
+		 "[Launch]\nProtectSystem=strict\nProtectHome=read-only\n"
+		 "ReadWritePaths=/var/lib/osapi -/run/osapi//\n"
+		 "ReadOnlyPaths=/a/b/\nInaccessiblePaths=/etc/shadow\n"
+		 "NoExecPaths=/\nExecPaths=/usr/bin/id\n",
+		 e, sizeof(e)),
+	   "the file system sandbox directives parse");
+	ok(c.protect_system == PROTECT_SYSTEM_STRICT &&
+		   c.protect_home == PROTECT_HOME_READ_ONLY,
+	   "ProtectSystem=strict, ProtectHome=read-only");
+	ok(c.read_write_paths.n == 2 && !c.read_write_paths.v[0].optional &&
+		   c.read_write_paths.v[1].optional &&
+		   strcmp(c.read_write_paths.v[1].s, "/run/osapi") == 0,
+	   "ReadWritePaths=: \"-\" marks optional, slashes normalised");
+	ok(strcmp(c.read_only_paths.v[0].s, "/a/b") == 0 &&
+		   c.inaccessible_paths.n == 1 && c.no_exec_paths.n == 1 &&
+		   strcmp(c.no_exec_paths.v[0].s, "/") == 0 &&
+		   c.exec_paths.n == 1,
+	   "ReadOnlyPaths=, InaccessiblePaths=, NoExecPaths=/, ExecPaths=");
+	ok(parse(&c,
+		 "[Launch]\nReadWritePaths=/a\nReadWritePaths=\n"
+		 "ProtectSystem=yes\nProtectSystem=no\nProtectHome=-tmpfs\n",
+		 e, sizeof(e)) &&
+		   c.read_write_paths.n == 0 &&
+		   c.protect_system == PROTECT_SYSTEM_NO &&
+		   c.protect_home == PROTECT_HOME_TMPFS &&
+		   c.protect_home_optional,
+	   "empty assignment resets; ProtectSystem=no; ProtectHome=-tmpfs");
+	ok(!parse(&c,
+		  "[Launch]\nReadWritePaths=relative\nReadOnlyPaths=/a/../b\n"
+		  "ExecPaths=+/x\nProtectSystem=everything\n"
+		  "ProtectHome=-yes\n",
+		  e, sizeof(e)) &&
+		   strstr(e, "t.conf:2: ReadWritePaths=: \"relative\" is not "
+			     "an absolute path") &&
+		   strstr(e, "t.conf:3: ReadOnlyPaths=: \"/a/../b\"") &&
+		   strstr(e, "t.conf:4: ExecPaths=: \"+/x\"") &&
+		   strstr(e, "RootDirectory=") &&
+		   strstr(e, "t.conf:5: ProtectSystem=: \"everything\"") &&
+		   strstr(e, "t.conf:6: ProtectHome=: \"-yes\""),
+	   "bad sandbox values are errors at their lines");
+	ok(parse(&c,
+		 "[Launch]\nRestrictNetworkPorts=connect:4222 connect:53\n"
+		 "RestrictNetworkPorts=bind:9091\nSandboxBackend=mount "
+		 "landlock\nPrivateTmp=yes\nProtectKernelLogs=yes\n",
+		 e, sizeof(e)) &&
+		   c.net_ports_set && c.n_net_ports == 3 &&
+		   c.net_ports[0].what == NET_PORT_CONNECT &&
+		   c.net_ports[0].port == 4222 &&
+		   c.net_ports[2].what == NET_PORT_BIND &&
+		   c.net_ports[2].port == 9091 && c.net_ports[2].at.line == 3 &&
+		   c.sandbox_backend == (SANDBOX_MOUNT | SANDBOX_LANDLOCK) &&
+		   c.private_tmp && c.protect_kernel_logs,
+	   "RestrictNetworkPorts= accumulates; SandboxBackend=mount landlock");
+	ok(parse(&c,
+		 "[Launch]\nRestrictNetworkPorts=connect:1\n"
+		 "RestrictNetworkPorts=\nSandboxBackend=landlock\n"
+		 "SandboxBackend=auto\n",
+		 e, sizeof(e)) &&
+		   !c.net_ports_set && c.n_net_ports == 0 &&
+		   c.sandbox_backend == 0,
+	   "an empty RestrictNetworkPorts= resets; SandboxBackend=auto");
+	ok(parse(&c, "[Launch]\nRestrictNetworkPorts=-none\n", e, sizeof(e)) &&
+		   c.net_ports_set && c.net_ports_optional &&
+		   c.n_net_ports == 0,
+	   "RestrictNetworkPorts=-none: no port, optional");
+	ok(!parse(&c,
+		  "[Launch]\nRestrictNetworkPorts=connect:65536 udp:53 "
+		  "bind:-1 connect:\nSandboxBackend=chroot\n",
+		  e, sizeof(e)) &&
+		   strstr(e, "t.conf:2: RestrictNetworkPorts=: "
+			     "\"connect:65536\"") &&
+		   strstr(e, "\"udp:53\"") && strstr(e, "\"bind:-1\"") &&
+		   strstr(e, "\"connect:\"") &&
+		   strstr(e, "t.conf:3: SandboxBackend=: \"chroot\""),
+	   "bad RestrictNetworkPorts= and SandboxBackend= values");
+	ok(parse(&c,
+		 "[Launch]\nMemoryMax=512M\nMemoryHigh=-50%\nCPUQuota=12.5%\n"
+		 "TasksMax=infinity\nCgroupParent=.\n",
+		 e, sizeof(e)) &&
+		   c.memory_max.set && c.memory_max.value == 512ULL << 20 &&
+		   !c.memory_max.optional && c.memory_high.optional &&
+		   c.memory_high.percent == 5000 && c.cpu_quota.value == 1250 &&
+		   c.tasks_max.infinity && c.memory_max.at.line == 2 &&
+		   strcmp(c.cgroup_parent, ".") == 0,
+	   "MemoryMax=512M, MemoryHigh=-50%%, CPUQuota=12.5%%, "
+	   "TasksMax=infinity, CgroupParent=. (%% kept, not a specifier)");
+	ok(parse(&c, "[Launch]\nMemoryMax=1G\nMemoryMax=\n", e, sizeof(e)) &&
+		   !c.memory_max.set,
+	   "an empty MemoryMax= resets");
+	ok(!parse(&c,
+		  "[Launch]\nCPUQuota=20\nCPUQuota=0%\nMemoryMax=101%\n"
+		  "TasksMax=lots\nCgroupParent=rel/path\nMemoryMax=1:2\n",
+		  e, sizeof(e)) &&
+		   strstr(e, "t.conf:2: CPUQuota=: \"20\"") &&
+		   strstr(e, "t.conf:3: CPUQuota=: \"0%\"") &&
+		   strstr(e, "t.conf:4: MemoryMax=: \"101%\": above 100%") &&
+		   strstr(e, "t.conf:5: TasksMax=: \"lots\"") &&
+		   strstr(e, "t.conf:6: CgroupParent=: \"rel/path\"") &&
+		   strstr(e, "t.conf:7: MemoryMax=: \"1:2\""),
+	   "bad resource values are errors at their lines");
+	config_free(&c);
+}
+
 int main(void)
 {
 	test_words();
@@ -372,6 +481,7 @@ int main(void)
 	test_config();
 	test_env_file();
 	test_table();
+	test_sandbox();
 	printf("1..%d\n", n);
 	return failed ? 1 : 0;
 }

@@ -39,6 +39,19 @@ for row in $steps; do
 	code=${row##*:}
 	cf=$C
 	case $step in
+	cgroup)
+		# Resource limits are not in the shipped config: add one.
+		cf=$SCRATCH/cgroup.conf
+		shipped_conf "--marker $OUT/ran" "$cf"
+		echo "TasksMax=256" >>"$cf"
+		;;
+	landlock)
+		# As root the shipped config uses the mount backend; force
+		# Landlock so its step runs with rules.
+		cf=$SCRATCH/landlock.conf
+		shipped_conf "--marker $OUT/ran" "$cf"
+		echo "SandboxBackend=landlock" >>"$cf"
+		;;
 	securebits)
 		# Not in the shipped config: add it so the step runs.
 		cf=$SCRATCH/securebits.conf

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef OSAPI_LAUNCH_SANDBOX_H
+#define OSAPI_LAUNCH_SANDBOX_H
+
+#include <stdio.h>
+
+#include "config.h"
+
+struct plan;
+
+/*
+ * The file system directives (ProtectSystem=, ProtectHome=, ReadWritePaths=,
+ * ReadOnlyPaths=, InaccessiblePaths=, ExecPaths=, NoExecPaths=) resolved to
+ * one policy: a list of paths, each with what it sets, where the deepest
+ * path wins, as in systemd (src/landlock.c).  A backend turns the policy
+ * into kernel objects: Landlock rules (src/landlock.c), or mounts in a
+ * mount namespace (src/mountns.c).
+ */
+enum fs_access { FS_NONE, FS_READ, FS_READ_WRITE };
+
+struct fs_point {
+	char *path;	  /* canonical (realpath), absolute */
+	bool exec_family; /* ExecPaths=/NoExecPaths= (else access family) */
+	unsigned value;	  /* enum fs_access, or 0/1 for no-exec/exec */
+	bool implicit;	  /* added by the launcher, e.g. /dev/null */
+	bool optional;	  /* "-": may be dropped when not expressible */
+	const char *directive;
+	struct origin at;
+};
+
+struct fs_policy {
+	bool active; /* any file system directive configured */
+	enum fs_access root_access;
+	bool root_exec;
+	struct fs_point *v;
+	size_t n;
+};
+
+/* One Landlock rule, kept for --check. */
+struct landlock_rule {
+	char *path;
+	uint64_t access;
+};
+
+struct landlock_plan {
+	int abi;	/* 0: Landlock unavailable (or not needed) */
+	int ruleset_fd; /* -1: no Landlock domain to enter */
+	uint64_t handled_fs;
+	uint64_t handled_net;
+	struct landlock_rule *rules;
+	size_t nrules;
+	char **notes; /* what was dropped or approximated, for --check */
+	size_t nnotes;
+};
+
+/* One mount in the agent's mount namespace (src/mountns.c), applied in
+ * order: shallow paths first, so a deeper path overrides. */
+enum mount_kind {
+	MNT_ATTR,  /* bind the path onto itself, then set/clear attributes
+		    * recursively ("/" itself: attributes only) */
+	MNT_HIDE,  /* bind an empty mode-000 directory or file over it */
+	MNT_TMPFS, /* a fresh tmpfs */
+	MNT_DEV,   /* PrivateDevices=: a minimal /dev */
+};
+
+struct mount_op {
+	enum mount_kind kind;
+	char *path;
+	unsigned attr_set; /* MOUNT_ATTR_* */
+	unsigned attr_clr;
+	bool dir;	     /* MNT_HIDE: over a directory */
+	unsigned long flags; /* MNT_TMPFS */
+	const char *data;    /* MNT_TMPFS options */
+	const char *directive;
+};
+
+struct mount_plan {
+	struct mount_op *v;
+	size_t n;
+};
+
+struct sandbox_plan {
+	struct fs_policy fs;
+	unsigned backends; /* SANDBOX_* actually used */
+	const char *why;   /* why these backends (--check) */
+	bool landlock_fs;  /* Landlock enforces the file system policy */
+	struct landlock_plan landlock;
+	struct mount_plan mount;
+	uint64_t drop_caps; /* from the bounding set (ProtectKernel*=...) */
+};
+
+/* Resolves the sandbox directives against this host: canonical paths,
+ * backend choice, the Landlock ruleset.  Errors go to dg; *step gets the
+ * step whose exit code they carry. */
+bool sandbox_plan_build(struct plan *p, const struct config *c, struct diag *dg,
+			enum step *step);
+void sandbox_plan_free(struct sandbox_plan *s);
+void sandbox_init(struct sandbox_plan *s);
+
+/* --check: the backend, why, and each rule or mount (one call each from
+ * plan_print() and plan_print_json()). */
+void sandbox_print(FILE *out, const struct plan *p);
+void sandbox_print_json(FILE *out, const struct plan *p);
+
+/* The Landlock ABI this kernel offers (0: none). */
+int landlock_abi(void);
+
+/* The mount backend's share of the plan (src/mountns.c). */
+bool mount_directives(const struct config *c);
+void mountns_plan_build(struct sandbox_plan *s, const struct config *c,
+			struct diag *dg, bool *config_error, bool *host_error);
+void mountns_plan_free(struct mount_plan *m);
+void mountns_print(FILE *out, const struct mount_plan *m);
+void mountns_print_json(FILE *out, const struct mount_plan *m);
+
+/* Shared by both backends (src/landlock.c). */
+bool path_under(const char *x, const char *a);
+
+struct plan;
+void landlock_scope_plan(struct plan *p);
+#endif

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef OSAPI_LAUNCH_UNIT_H
+#define OSAPI_LAUNCH_UNIT_H
+
+#include <stdio.h>
+
+#include "config.h"
+
+/*
+ * --unit FILE.service: a systemd unit's [Service] section read as the
+ * launcher's config (src/config.c), so one hardened unit serves systemd
+ * hosts and every other host.
+ */
+struct unit_import {
+	bool drop_unsupported; /* --drop-unsupported */
+	struct words applied;  /* "Name=" for each directive taken over */
+	struct words ignored;  /* service-manager directives (Type=, ...) */
+	struct words dropped;  /* exec directives osapi-launch lacks */
+};
+
+bool systemd_manager_directive(const char *name); /* src/systemd_names.c */
+
+bool config_load_unit(struct config *c, const char *path, struct unit_import *u,
+		      struct diag *dg);
+/* --check --unit: what became of each line. */
+void unit_import_print(FILE *out, const struct unit_import *u);
+/* --unit ... --print-config: the equivalent [Launch] config. */
+void unit_import_print_config(FILE *out, const char *path,
+			      const struct unit_import *u);
+void unit_import_free(struct unit_import *u);
+
+#endif

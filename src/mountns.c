@@ -1,0 +1,576 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The mount namespace backend: the file system policy (src/landlock.c) and
+ * the directives only mounts can express (PrivateTmp=, PrivateDevices=,
+ * ProtectKernelTunables=, ProtectKernelModules=, ProtectKernelLogs=,
+ * ProtectControlGroups=, ProtectHome=tmpfs) become mounts in a namespace of
+ * the agent's own.
+ *
+ * The plan lists the mounts, shallow paths first, so that a deeper path
+ * overrides (systemd's rule).  The apply step, as root with CAP_SYS_ADMIN
+ * and before any privilege is dropped:
+ *   1. unshare(CLONE_NEWNS);
+ *   2. MS_REC|MS_PRIVATE on "/", first: no mount below can propagate back
+ *      to the host (mount_namespaces(7): a new namespace copies the
+ *      propagation of the old, shared on systemd hosts);
+ *   3. each mount in order.  Attributes go through mount_setattr(2) with
+ *      AT_RECURSIVE (Linux 5.12), which changes a whole subtree of mounts
+ *      at once; an older kernel falls back to a MS_REMOUNT of each mount
+ *      found in /proc/self/mountinfo.
+ * A path is made read-only or no-exec by binding it onto itself and
+ * setting the attribute on the bind ("/" is changed in place: it is the
+ * namespace's own copy).  A mount the host already made read-only or
+ * no-exec beneath a path that clears the attribute gets it back (the plan
+ * reads the host's mountinfo), so the sandbox only ever takes away.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "plan.h"
+#include "sandbox.h"
+#include "steps.h"
+
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+#ifndef MOUNT_ATTR_RDONLY
+#define MOUNT_ATTR_RDONLY 0x00000001
+#define MOUNT_ATTR_NOSUID 0x00000002
+#define MOUNT_ATTR_NODEV  0x00000004
+#define MOUNT_ATTR_NOEXEC 0x00000008
+#endif
+#ifndef SYS_mount_setattr
+#define SYS_mount_setattr 442
+#endif
+
+/* struct mount_attr (Linux 5.12), under our own name: glibc 2.36's
+ * <sys/mount.h> and <linux/mount.h> cannot both be included. */
+struct osapi_mount_attr {
+	uint64_t attr_set;
+	uint64_t attr_clr;
+	uint64_t propagation;
+	uint64_t userns_fd;
+};
+
+#define HIDE_ROOT "/run/osapi-launch"
+#define HIDE_DIR  HIDE_ROOT "/inaccessible-dir"
+#define HIDE_REG  HIDE_ROOT "/inaccessible-reg"
+
+bool mount_directives(const struct config *c)
+{
+	return c->private_tmp || c->private_devices ||
+	       c->protect_kernel_tunables || c->protect_kernel_modules ||
+	       c->protect_kernel_logs || c->protect_control_groups;
+}
+
+/* ------------------------------------------------------------------ plan */
+
+static unsigned depth(const char *path)
+{
+	unsigned n = 0;
+
+	if (strcmp(path, "/") == 0)
+		return 0;
+	for (; *path; path++)
+		n += *path == '/';
+	return n;
+}
+
+static void add_op(struct mount_plan *m, struct mount_op op)
+{
+	m->v = xrealloc(m->v, (m->n + 1) * sizeof(*m->v));
+	op.path = xstrdup(op.path);
+	m->v[m->n++] = op;
+}
+
+/* Existing paths only, made canonical; the rest are skipped (systemd
+ * skips the paths its Protect*= directives name when they are missing). */
+static void add_known(struct mount_plan *m, const char *path,
+		      struct mount_op op)
+{
+	char real[4096];
+	struct stat st;
+
+	if (!realpath(path, real) || stat(real, &st) < 0)
+		return;
+	op.path = real;
+	op.dir = S_ISDIR(st.st_mode);
+	add_op(m, op);
+}
+
+/* Shallow first; at one path: attributes before what covers them, and
+ * among attributes the less restrictive first, so the stricter is last. */
+static int op_order(const void *a, const void *b)
+{
+	const struct mount_op *x = a, *y = b;
+	unsigned dx = depth(x->path), dy = depth(y->path);
+	int c;
+
+	if (dx != dy)
+		return dx < dy ? -1 : 1;
+	c = strcmp(x->path, y->path);
+	if (c)
+		return c;
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	return (int)__builtin_popcount(x->attr_set) -
+	       (int)__builtin_popcount(y->attr_set);
+}
+
+/* Mount points of the host with mount-level "ro" or "noexec". */
+static void host_locked_mounts(struct mount_plan *m, struct mount_plan *out)
+{
+	char line[8192];
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *field[6], *save = NULL, *t = strtok_r(line, " ", &save);
+		char path[4096], *o = path;
+		unsigned set = 0;
+		int i;
+
+		for (i = 0; i < 6 && t; i++, t = strtok_r(NULL, " ", &save))
+			field[i] = t;
+		if (i < 6)
+			continue;
+		/* mountinfo escapes space, tab, newline, backslash as \ooo */
+		for (char *r = field[4]; *r && o < path + sizeof(path) - 1;) {
+			if (r[0] == '\\' && r[1] && r[2] && r[3]) {
+				*o++ = (char)strtol(
+					(char[]){r[1], r[2], r[3], 0}, NULL, 8);
+				r += 4;
+			} else
+				*o++ = *r++;
+		}
+		*o = '\0';
+		for (char *opt = strtok_r(field[5], ",", &save); opt;
+		     opt = strtok_r(NULL, ",", &save)) {
+			if (strcmp(opt, "ro") == 0)
+				set |= MOUNT_ATTR_RDONLY;
+			else if (strcmp(opt, "noexec") == 0)
+				set |= MOUNT_ATTR_NOEXEC;
+		}
+		if (!set)
+			continue;
+		/* Cleared by a sandbox path at or above it? */
+		for (size_t k = 0; k < m->n; k++) {
+			const struct mount_op *op = &m->v[k];
+			if (op->kind == MNT_ATTR && (op->attr_clr & set) &&
+			    path_under(path, op->path)) {
+				add_op(out, (struct mount_op){
+						    .kind = MNT_ATTR,
+						    .path = path,
+						    .attr_set = set,
+						    .dir = true,
+						    .directive = "(host)",
+					    });
+				break;
+			}
+		}
+	}
+	fclose(f);
+}
+
+void mountns_plan_build(struct sandbox_plan *s, const struct config *c,
+			struct diag *dg, bool *config_error, bool *host_error)
+{
+	static const char *const tunables[] = {
+		"/proc/sys",	"/proc/sysrq-trigger", "/proc/acpi",
+		"/proc/asound", "/proc/bus",	       "/proc/fs",
+		"/proc/irq",	"/proc/latency_stats", "/proc/timer_list",
+		"/sys",
+	};
+	struct mount_plan *m = &s->mount, host = {0};
+	const struct fs_policy *fp = &s->fs;
+
+	(void)dg;
+	(void)config_error;
+	(void)host_error;
+	if (fp->active && fp->root_access == FS_READ)
+		add_op(m, (struct mount_op){.kind = MNT_ATTR,
+					    .path = "/",
+					    .attr_set = MOUNT_ATTR_RDONLY,
+					    .dir = true,
+					    .directive = "ProtectSystem"});
+	if (fp->active && !fp->root_exec)
+		add_op(m, (struct mount_op){.kind = MNT_ATTR,
+					    .path = "/",
+					    .attr_set = MOUNT_ATTR_NOEXEC,
+					    .dir = true,
+					    .directive = "NoExecPaths"});
+	for (size_t i = 0; i < fp->n; i++) {
+		const struct fs_point *pt = &fp->v[i];
+		struct mount_op op = {.kind = MNT_ATTR,
+				      .path = pt->path,
+				      .directive = pt->directive};
+		struct stat st;
+
+		op.dir = stat(pt->path, &st) == 0 && S_ISDIR(st.st_mode);
+		if (pt->exec_family) {
+			if (pt->value)
+				op.attr_clr = MOUNT_ATTR_NOEXEC;
+			else
+				op.attr_set = MOUNT_ATTR_NOEXEC;
+		} else if (pt->value == FS_READ_WRITE) {
+			op.attr_clr = MOUNT_ATTR_RDONLY;
+		} else if (pt->value == FS_READ) {
+			op.attr_set = MOUNT_ATTR_RDONLY;
+		} else if (c->protect_home == PROTECT_HOME_TMPFS &&
+			   strcmp(pt->directive, "ProtectHome") == 0) {
+			op.kind = MNT_TMPFS;
+			op.flags = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+			op.data = "mode=0755,size=4k";
+		} else {
+			op.kind = MNT_HIDE;
+		}
+		add_op(m, op);
+	}
+	if (c->private_tmp) {
+		static const char *const tmps[] = {"/tmp", "/var/tmp"};
+		for (size_t i = 0; i < 2; i++)
+			add_known(m, tmps[i],
+				  (struct mount_op){
+					  .kind = MNT_TMPFS,
+					  .flags = MS_NOSUID | MS_NODEV,
+					  .data = "mode=1777",
+					  .directive = "PrivateTmp",
+				  });
+	}
+	if (c->private_devices) {
+		add_op(m, (struct mount_op){.kind = MNT_DEV,
+					    .path = "/dev",
+					    .dir = true,
+					    .directive = "PrivateDevices"});
+		s->drop_caps |= 1ULL << 27 /* CAP_MKNOD */ |
+				1ULL << 17 /* CAP_SYS_RAWIO */;
+	}
+	if (c->protect_kernel_tunables)
+		for (size_t i = 0; i < sizeof(tunables) / sizeof(*tunables);
+		     i++)
+			add_known(m, tunables[i],
+				  (struct mount_op){
+					  .kind = MNT_ATTR,
+					  .attr_set = MOUNT_ATTR_RDONLY,
+					  .directive = "ProtectKernelTunables",
+				  });
+	if (c->protect_kernel_modules) {
+		add_known(
+			m, "/usr/lib/modules",
+			(struct mount_op){.kind = MNT_HIDE,
+					  .directive = "ProtectKernelModules"});
+		s->drop_caps |= 1ULL << 16; /* CAP_SYS_MODULE */
+	}
+	if (c->protect_kernel_logs) {
+		add_known(m, "/proc/kmsg",
+			  (struct mount_op){.kind = MNT_HIDE,
+					    .directive = "ProtectKernelLogs"});
+		if (!c->private_devices)
+			add_known(m, "/dev/kmsg",
+				  (struct mount_op){
+					  .kind = MNT_HIDE,
+					  .directive = "ProtectKernelLogs"});
+		s->drop_caps |= 1ULL << 34; /* CAP_SYSLOG */
+	}
+	if (c->protect_control_groups)
+		add_known(
+			m, "/sys/fs/cgroup",
+			(struct mount_op){.kind = MNT_ATTR,
+					  .attr_set = MOUNT_ATTR_RDONLY,
+					  .directive = "ProtectControlGroups"});
+
+	host_locked_mounts(m, &host);
+	for (size_t i = 0; i < host.n; i++)
+		add_op(m, host.v[i]);
+	mountns_plan_free(&host);
+	qsort(m->v, m->n, sizeof(*m->v), op_order);
+
+	/* Nothing can be mounted beneath what a hide, a tmpfs or the private
+	 * /dev covers (the path is gone): drop those, and duplicates. */
+	for (size_t i = 0; i < m->n; i++) {
+		bool gone = false;
+		for (size_t j = 0; j < m->n && !gone; j++)
+			gone = j != i && m->v[j].kind != MNT_ATTR &&
+			       path_under(m->v[i].path, m->v[j].path) &&
+			       strcmp(m->v[i].path, m->v[j].path) != 0;
+		if (gone) {
+			free(m->v[i].path);
+			memmove(&m->v[i], &m->v[i + 1],
+				(m->n - i - 1) * sizeof(*m->v));
+			m->n--;
+			i--;
+		}
+	}
+}
+
+void mountns_plan_free(struct mount_plan *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		free(m->v[i].path);
+	free(m->v);
+	m->v = NULL;
+	m->n = 0;
+}
+
+/* ----------------------------------------------------------------- apply */
+
+/*
+ * The fallback for kernels before 5.12: remount every mount at or beneath
+ * path.  /proc/self/mountinfo is read into a stack buffer in pieces and
+ * scanned in place (no allocation, as every apply step).
+ */
+static int remount_walk(const char *path, unsigned set, unsigned clr)
+{
+	char buf[65536];
+	size_t len = 0;
+	ssize_t n;
+	int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	while ((n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	if (n < 0 || len == sizeof(buf) - 1) {
+		errno = n < 0 ? errno : E2BIG;
+		return -1;
+	}
+	buf[len] = '\0';
+	for (char *line = buf; line && *line;) {
+		char *next = strchr(line, '\n'), *f = line, *mp;
+		unsigned long flags = MS_REMOUNT | MS_BIND;
+
+		if (next)
+			*next++ = '\0';
+		for (int i = 0; i < 4 && f; i++) {
+			f = strchr(f, ' ');
+			if (f)
+				f++;
+		}
+		line = next;
+		if (!f)
+			continue;
+		mp = f;
+		f = strchr(mp, ' ');
+		if (!f)
+			continue;
+		*f++ = '\0';
+		if (strchr(mp, '\\') || !path_under(mp, path))
+			continue; /* escaped names: not ours to guess */
+		if (strstr(f, "ro,") == f || strncmp(f, "ro ", 3) == 0)
+			flags |= MS_RDONLY;
+		if (strstr(f, ",noexec"))
+			flags |= MS_NOEXEC;
+		if (strstr(f, ",nosuid"))
+			flags |= MS_NOSUID;
+		if (strstr(f, ",nodev"))
+			flags |= MS_NODEV;
+		if (set & MOUNT_ATTR_RDONLY)
+			flags |= MS_RDONLY;
+		if (set & MOUNT_ATTR_NOEXEC)
+			flags |= MS_NOEXEC;
+		if (clr & MOUNT_ATTR_RDONLY)
+			flags &= ~(unsigned long)MS_RDONLY;
+		if (clr & MOUNT_ATTR_NOEXEC)
+			flags &= ~(unsigned long)MS_NOEXEC;
+		if (mount(NULL, mp, NULL, flags, NULL) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int set_attr(const char *path, unsigned set, unsigned clr,
+		    bool recursive)
+{
+	struct osapi_mount_attr a = {.attr_set = set, .attr_clr = clr};
+
+	if (syscall(SYS_mount_setattr, AT_FDCWD, path,
+		    (recursive ? AT_RECURSIVE : 0) | AT_SYMLINK_NOFOLLOW, &a,
+		    sizeof(a)) == 0)
+		return 0;
+	if (errno != ENOSYS)
+		return -1;
+	return remount_walk(path, set, clr);
+}
+
+/* systemd's /run/systemd/inaccessible, ours: an empty mode-000 directory
+ * and file, root's, made once and checked every time. */
+static void hide_sources(void)
+{
+	struct stat st;
+	int fd;
+
+	if ((mkdir(HIDE_ROOT, 0755) < 0 && errno != EEXIST) ||
+	    (mkdir(HIDE_DIR, 0) < 0 && errno != EEXIST))
+		die(STEP_NAMESPACE, errno, "cannot create %s", HIDE_DIR);
+	fd = open(HIDE_REG, O_CREAT | O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
+	if (fd < 0)
+		die(STEP_NAMESPACE, errno, "cannot create %s", HIDE_REG);
+	close(fd);
+	if (lstat(HIDE_DIR, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid ||
+	    (st.st_mode & 07777))
+		die(STEP_NAMESPACE, 0,
+		    "%s is not root's empty mode-000 "
+		    "directory",
+		    HIDE_DIR);
+	if (lstat(HIDE_REG, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid ||
+	    (st.st_mode & 07777) || st.st_size)
+		die(STEP_NAMESPACE, 0, "%s is not root's empty mode-000 file",
+		    HIDE_REG);
+}
+
+static void private_dev(void)
+{
+	static const struct {
+		const char *path;
+		unsigned maj, min;
+	} nodes[] = {
+		{"/dev/null", 1, 3},	{"/dev/zero", 1, 5},
+		{"/dev/full", 1, 7},	{"/dev/random", 1, 8},
+		{"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},
+	};
+	static const char *const links[][2] = {
+		{"/proc/self/fd", "/dev/fd"},
+		{"/proc/self/fd/0", "/dev/stdin"},
+		{"/proc/self/fd/1", "/dev/stdout"},
+		{"/proc/self/fd/2", "/dev/stderr"},
+		{"pts/ptmx", "/dev/ptmx"},
+	};
+
+	if (mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC,
+		  "mode=0755,size=4m") < 0)
+		die(STEP_NAMESPACE, errno, "PrivateDevices=: mounting /dev");
+	for (size_t i = 0; i < sizeof(nodes) / sizeof(*nodes); i++)
+		if (mknod(nodes[i].path, S_IFCHR | 0666,
+			  makedev(nodes[i].maj, nodes[i].min)) < 0 ||
+		    chmod(nodes[i].path, 0666) < 0)
+			die(STEP_NAMESPACE, errno, "PrivateDevices=: %s",
+			    nodes[i].path);
+	for (size_t i = 0; i < sizeof(links) / sizeof(*links); i++)
+		if (symlink(links[i][0], links[i][1]) < 0)
+			die(STEP_NAMESPACE, errno, "PrivateDevices=: %s",
+			    links[i][1]);
+	if (mkdir("/dev/pts", 0755) < 0 ||
+	    mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+		  "newinstance,ptmxmode=0666,mode=0620") < 0)
+		die(STEP_NAMESPACE, errno, "PrivateDevices=: /dev/pts");
+	if (mkdir("/dev/shm", 01777) < 0 || chmod("/dev/shm", 01777) < 0 ||
+	    mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV,
+		  "mode=1777") < 0)
+		die(STEP_NAMESPACE, errno, "PrivateDevices=: /dev/shm");
+}
+
+void mountns_apply(const struct plan *p)
+{
+	const struct mount_plan *m = &p->sandbox.mount;
+	bool hides = false;
+
+	if (!(p->sandbox.backends & SANDBOX_MOUNT))
+		return;
+	if (INJECT(STEP_NAMESPACE) || unshare(CLONE_NEWNS) < 0)
+		die(STEP_NAMESPACE, errno, "unshare(CLONE_NEWNS) failed");
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		die(STEP_NAMESPACE, errno, "making / private failed");
+	for (size_t i = 0; i < m->n; i++)
+		hides |= m->v[i].kind == MNT_HIDE;
+	if (hides)
+		hide_sources();
+	for (size_t i = 0; i < m->n; i++) {
+		const struct mount_op *op = &m->v[i];
+		switch (op->kind) {
+		case MNT_ATTR:
+			if (strcmp(op->path, "/") != 0 &&
+			    mount(op->path, op->path, NULL, MS_BIND | MS_REC,
+				  NULL) < 0)
+				die(STEP_NAMESPACE, errno, "%s=: binding %s",
+				    op->directive, op->path);
+			if (set_attr(op->path, op->attr_set, op->attr_clr,
+				     true) < 0)
+				die(STEP_NAMESPACE, errno,
+				    "%s=: mount_setattr(%s)", op->directive,
+				    op->path);
+			break;
+		case MNT_HIDE:
+			if (mount(op->dir ? HIDE_DIR : HIDE_REG, op->path, NULL,
+				  MS_BIND, NULL) < 0 ||
+			    set_attr(op->path,
+				     MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOEXEC |
+					     MOUNT_ATTR_NOSUID |
+					     MOUNT_ATTR_NODEV,
+				     0, false) < 0)
+				die(STEP_NAMESPACE, errno, "%s=: hiding %s",
+				    op->directive, op->path);
+			break;
+		case MNT_TMPFS:
+			if (mount("tmpfs", op->path, "tmpfs", op->flags,
+				  op->data) < 0)
+				die(STEP_NAMESPACE, errno, "%s=: tmpfs on %s",
+				    op->directive, op->path);
+			break;
+		case MNT_DEV:
+			private_dev();
+			break;
+		}
+	}
+}
+
+/* --------------------------------------------------------------- --check */
+
+static const char *op_text(const struct mount_op *op, char *b, size_t len)
+{
+	switch (op->kind) {
+	case MNT_ATTR:
+		snprintf(b, len, "%s%s%s%s",
+			 op->attr_set & MOUNT_ATTR_RDONLY ? "ro " : "",
+			 op->attr_clr & MOUNT_ATTR_RDONLY ? "rw " : "",
+			 op->attr_set & MOUNT_ATTR_NOEXEC ? "noexec " : "",
+			 op->attr_clr & MOUNT_ATTR_NOEXEC ? "exec " : "");
+		if (*b)
+			b[strlen(b) - 1] = '\0';
+		return b;
+	case MNT_HIDE:
+		return "inaccessible";
+	case MNT_TMPFS:
+		return op->flags & MS_RDONLY ? "tmpfs (empty, read-only)"
+					     : "tmpfs";
+	case MNT_DEV:
+		return "private /dev";
+	}
+	return "?";
+}
+
+void mountns_print(FILE *out, const struct mount_plan *m)
+{
+	char b[64];
+
+	for (size_t i = 0; i < m->n; i++)
+		fprintf(out, "mount           %s  %s  [%s]\n", m->v[i].path,
+			op_text(&m->v[i], b, sizeof(b)), m->v[i].directive);
+}
+
+void mountns_print_json(FILE *out, const struct mount_plan *m)
+{
+	char b[64];
+
+	fputs(", \"mounts\": [", out);
+	for (size_t i = 0; i < m->n; i++) {
+		fputs(i ? ", " : "", out);
+		fputs("{\"path\": ", out);
+		json_str(out, m->v[i].path);
+		fputs(", \"what\": ", out);
+		json_str(out, op_text(&m->v[i], b, sizeof(b)));
+		fputs(", \"directive\": ", out);
+		json_str(out, m->v[i].directive);
+		fputc('}', out);
+	}
+	fputc(']', out);
+}

@@ -1,0 +1,189 @@
+#!/bin/bash
+# The mount namespace backend and SandboxBackend=, for real: as in
+# 32-landlock.t the agent tries paths its user may use without the sandbox,
+# each denial with a control run.  A read-only mount refuses with EROFS
+# ("Read-only file system"), Landlock with EACCES: the errno tells which
+# backend did it.  No mount made for the agent may show on the host.
+# shellcheck source=tests/lib/tap.sh
+. "$(dirname "$0")/../lib/tap.sh"
+need_root
+need_cmd perl
+need_cmd capsh "apt-get install libcap2-bin"
+eff=$(awk '/^CapEff/ {print $2}' /proc/self/status)
+[ $(((0x$eff >> 21) & 1)) -eq 1 ] || skip_all "needs CAP_SYS_ADMIN to make mounts"
+setup_launch
+C=$SCRATCH/c.conf
+host_mounts=$(cat /proc/self/mountinfo)
+
+VARD=/var/lib/osapi-mnt-test.d
+USRD=/usr/local/lib/osapi-mnt-test
+ETCD=/etc/osapi-mnt-test.d
+HOMEF=/home/osapi-mnt-test.txt
+ETCF=/etc/osapi-mnt-test.conf
+RW=/var/lib/osapi
+MODS=/usr/lib/modules
+made_rw=""
+made_mods=""
+[ -d $RW ] || made_rw=1
+[ -d $MODS ] || made_mods=1
+cleanup() {
+	rm -rf "$SCRATCH" $VARD $USRD $ETCD $HOMEF $ETCF /tmp/osapi-mnt-host $SD
+	[ -z "$made_rw" ] || rm -rf $RW
+	[ -z "$made_mods" ] || rm -rf $MODS
+}
+trap cleanup EXIT
+install -d -o osapi -m 0755 $VARD $USRD $ETCD $RW
+install -d -m 0755 $MODS/osapi-mnt-test
+echo secret | tee $HOMEF $ETCF $MODS/osapi-mnt-test/m >/dev/null
+chmod 0644 $HOMEF $ETCF $MODS/osapi-mnt-test/m
+install -o osapi -m 0755 /dev/stdin $RW/script.sh <<<'#!/bin/sh
+echo script-ran'
+echo host >/tmp/osapi-mnt-host
+
+cat >"$SCRATCH/lib.sh" <<'EOF'
+e() {
+	case "$1" in
+	"") echo ok ;;
+	*"Permission denied"*) echo EACCES ;;
+	*"Read-only file system"*) echo EROFS ;;
+	*"No such file"*) echo ENOENT ;;
+	*) echo "other: $1" ;;
+	esac
+}
+w() { echo "W:$1=$(e "$( (echo x >"$1") 2>&1)")"; }
+r() { echo "R:$1=$(e "$(cat "$1" 2>&1 >/dev/null)")"; }
+x() { echo "X:$1=$(e "$("$1" 2>&1 >/dev/null)")"; }
+EOF
+chmod 0644 "$SCRATCH/lib.sh"
+
+# agent [-root] CONFIG-LINES... -- SCRIPT.  The script and its library
+# live outside /tmp, which PrivateTmp= replaces.
+SD=/var/lib/osapi-mnt-test.s
+install -d -m 0755 $SD
+cp "$SCRATCH/lib.sh" $SD/lib.sh
+agent() {
+	local lines=() user="User=osapi"
+	[ "$1" = -root ] && user="" && shift
+	while [ "$1" != "--" ]; do
+		lines+=("$1")
+		shift
+	done
+	printf '. %s\n%s\n' "$SD/lib.sh" "$2" >"$SD/s.sh"
+	chmod 0644 "$SD/s.sh"
+	conf "$C" "ExecStart=/bin/sh $SD/s.sh" $user "${lines[@]}"
+	run_launch -c "$C"
+}
+get() { printf '%s\n' "$OUTPUT" | awk -v k="$1" 'index($0, k "=") == 1 { print substr($0, length(k) + 2); exit }'; }
+no_leak() {
+	is "$(cat /proc/self/mountinfo)" "$host_mounts" "$1: no mount shows on the host"
+}
+
+all="w $VARD/f; w $USRD/f; w $ETCD/f; w $RW/f; w /dev/null; r $HOMEF; r $ETCF; r /etc/hostname"
+
+# --- control -------------------------------------------------------------------
+agent -- "$all; x /usr/bin/whoami; x $RW/script.sh"
+is "$(get W:$VARD/f):$(get W:$USRD/f):$(get W:$ETCD/f):$(get R:$HOMEF):$(get R:$ETCF)" ok:ok:ok:ok:ok \
+	"control: osapi writes its directories under /var, /usr, /etc and reads the /home and /etc files"
+is "$(get X:/usr/bin/whoami):$(get X:$RW/script.sh)" ok:ok "control: osapi runs whoami and its script"
+
+# --- SandboxBackend=auto as root: mounts ----------------------------------------
+agent "ProtectSystem=strict" "ReadWritePaths=$RW" -- "$all"
+is "$RC" 0 "ProtectSystem=strict (auto, CAP_SYS_ADMIN: mount backend): the agent runs"
+is "$(get W:$VARD/f):$(get W:$USRD/f):$(get W:$ETCD/f)" EROFS:EROFS:EROFS \
+	"ProtectSystem=strict: /var, /usr, /etc are read-only mounts (EROFS)"
+is "$(get W:$RW/f):$(get W:/dev/null):$(get R:$ETCF)" ok:ok:ok "ReadWritePaths= writable, /dev/null writable, reading untouched"
+no_leak "ProtectSystem=strict"
+agent "ProtectSystem=full" -- "$all"
+is "$(get W:$USRD/f):$(get W:$ETCD/f):$(get W:$VARD/f)" EROFS:EROFS:ok "ProtectSystem=full: /usr and /etc read-only, /var not"
+agent "ReadOnlyPaths=/var" "ReadWritePaths=$VARD" -- "$all"
+is "$(get W:$VARD/f):$(get W:$RW/f)" ok:EROFS "ReadWritePaths= below ReadOnlyPaths=: the deeper path wins"
+agent "ReadWritePaths=/var" "ReadOnlyPaths=$VARD" -- "$all"
+is "$(get W:$VARD/f):$(get W:$RW/f)" EROFS:ok "ReadOnlyPaths= below ReadWritePaths=: the deeper path wins"
+
+agent "ProtectHome=yes" -- "$all"
+is "$(get R:$HOMEF):$(get R:$ETCF)" EACCES:ok "ProtectHome=yes: the /home file is hidden (a mode-000 directory over /home)"
+agent "ProtectHome=tmpfs" -- "$all; ls -A /home | wc -l"
+is "$(get R:$HOMEF):$(printf '%s\n' "$OUTPUT" | tail -n 1)" ENOENT:0 "ProtectHome=tmpfs: /home is empty"
+agent "InaccessiblePaths=$ETCF" -- "$all"
+is "$(get R:$ETCF):$(get R:/etc/hostname)" EACCES:ok "InaccessiblePaths= on the /etc file: refused, its siblings not"
+no_leak "ProtectHome=, InaccessiblePaths="
+
+agent "PrivateTmp=yes" -- "ls -A /tmp /var/tmp | grep -v :; echo agent >/tmp/osapi-mnt-agent && echo TMPW=ok"
+is "$(get TMPW)" ok "PrivateTmp=yes: the agent writes /tmp"
+ok "$(printf '%s\n' "$OUTPUT" | grep -q osapi-mnt-host && echo 1 || echo 0)" "PrivateTmp=yes: the host's /tmp file is not visible"
+ok "$([ ! -e /tmp/osapi-mnt-agent ] && echo 0 || echo 1)" "PrivateTmp=yes: the agent's file is not on the host's /tmp"
+no_leak "PrivateTmp="
+
+# NoExecPaths=: a noexec mount also refuses mmap(PROT_EXEC), so shared
+# libraries need ExecPaths= here (unlike Landlock, see 32-landlock.t).
+exe="x /usr/bin/id; x /usr/bin/whoami; x $RW/script.sh"
+agent "NoExecPaths=/" "ExecPaths=/bin/sh /usr/bin/id /usr/lib" -- "$exe"
+is "$RC:$(get X:/usr/bin/id)" 0:ok "NoExecPaths=/ ExecPaths=/bin/sh /usr/bin/id /usr/lib: id runs"
+is "$(get X:/usr/bin/whoami):$(get X:$RW/script.sh)" EACCES:EACCES "whoami and osapi's script are refused (noexec mount)"
+agent "NoExecPaths=/" "ExecPaths=/bin/sh /usr/bin/id /lib64/ld-linux-x86-64.so.2" -- "$exe"
+is "$RC" 127 "the mount backend: libraries outside ExecPaths= fail to map (documented)"
+no_leak "NoExecPaths="
+
+# --- the kernel's knobs, with a root target (root ignores file modes) -----------
+agent -root -- "cat /proc/sys/kernel/domainname > /proc/sys/kernel/domainname && echo SYSCTL=ok"
+is "$(get SYSCTL)" ok "control: root writes a sysctl"
+agent -root "ProtectKernelTunables=yes" -- "w /proc/sys/kernel/domainname; w /sys/kernel/uevent_helper"
+is "$(get W:/proc/sys/kernel/domainname):$(get W:/sys/kernel/uevent_helper)" EROFS:EROFS "ProtectKernelTunables=yes: /proc/sys and /sys are read-only"
+agent -root -- "r $MODS/osapi-mnt-test/m; timeout 2 dd if=/dev/kmsg bs=8192 count=1 2>/dev/null | wc -c | sed 's/^/KMSG=/'; grep CapBnd /proc/self/status"
+ok "$([ "$(get R:$MODS/osapi-mnt-test/m)" = ok ] && [ "$(get KMSG)" -gt 0 ] && echo 0 || echo 1)" "control: root reads $MODS and /dev/kmsg"
+bnd=$(printf '%s\n' "$OUTPUT" | awk '/^CapBnd/ {print $2}')
+agent -root "ProtectKernelModules=yes" "ProtectKernelLogs=yes" -- "r $MODS/osapi-mnt-test/m; timeout 2 dd if=/dev/kmsg bs=8192 count=1 2>/dev/null | wc -c | sed 's/^/KMSG=/'; grep CapBnd /proc/self/status"
+is "$(get R:$MODS/osapi-mnt-test/m):$(get KMSG)" ENOENT:0 "ProtectKernelModules=, ProtectKernelLogs=: $MODS is empty, /dev/kmsg an empty file"
+is "$(printf '%s\n' "$OUTPUT" | awk '/^CapBnd/ {print $2}')" "$(printf '%016x' $((0x$bnd & ~(1 << 16) & ~(1 << 34))))" \
+	"... and CAP_SYS_MODULE, CAP_SYSLOG leave the bounding set"
+agent -root -- "mkdir /sys/fs/cgroup/pids/osapi-mnt-test && rmdir /sys/fs/cgroup/pids/osapi-mnt-test && echo CG=ok"
+is "$(get CG)" ok "control: root creates a cgroup"
+agent -root "ProtectControlGroups=yes" -- "mkdir /sys/fs/cgroup/pids/osapi-mnt-test 2>&1 | grep -q 'Read-only' && echo CG=EROFS"
+is "$(get CG)" EROFS "ProtectControlGroups=yes: /sys/fs/cgroup is read-only"
+agent "PrivateDevices=yes" -- "w /dev/null; ls /dev | tr '\n' ' ' | sed 's/^/DEV=/; s/ \$//'; echo; grep CapBnd /proc/self/status"
+is "$(get W:/dev/null)" ok "PrivateDevices=yes: /dev/null writable"
+is "$(get DEV)" "fd full null ptmx pts random shm stderr stdin stdout tty urandom zero" "PrivateDevices=yes: a minimal /dev"
+no_leak "the kernel directives"
+
+# --- SandboxBackend= ---------------------------------------------------------------
+agent "SandboxBackend=landlock" "ProtectSystem=strict" -- "$all"
+is "$(get W:$VARD/f)" EACCES "SandboxBackend=landlock as root: Landlock (EACCES)"
+conf "$C" "ExecStart=$P" "User=osapi" "SandboxBackend=mount landlock" "ProtectSystem=strict"
+run_launch -c "$C"
+is "$RC:$(field NoNewPrivs)" 0:1 "SandboxBackend=mount landlock: both (Landlock implies no_new_privs)"
+conf "$C" "ExecStart=$P" "User=osapi" "ProtectSystem=strict"
+run_launch -c "$C"
+is "$RC:$(field NoNewPrivs)" 0:0 "auto as root: mounts only (no no_new_privs needed)"
+agent "SandboxBackend=landlock" "PrivateTmp=yes" -- "true"
+is "$RC" 78 "PrivateTmp= with SandboxBackend=landlock: config error"
+like "$ERR" "c.conf:5: PrivateTmp= needs the mount backend" "... naming file:line"
+
+# Without CAP_SYS_ADMIN: auto picks Landlock; mount is refused.
+drop() { OUTPUT=$(capsh --drop=cap_sys_admin -- -c "$OSAPI_LAUNCH -c $C" 2>"$SCRATCH/err"); RC=$?; ERR=$(cat "$SCRATCH/err"); }
+printf '. %s\n%s\n' "$SD/lib.sh" "$all" >"$SD/s.sh"
+conf "$C" "ExecStart=/bin/sh $SD/s.sh" "User=osapi" "ProtectSystem=strict"
+drop
+is "$RC:$(get W:$VARD/f)" 0:EACCES "without CAP_SYS_ADMIN, auto picks Landlock (EACCES)"
+conf "$C" "ExecStart=/bin/sh $SD/s.sh" "User=osapi" "SandboxBackend=mount" "ProtectSystem=strict"
+drop
+is "$RC" 226 "SandboxBackend=mount without CAP_SYS_ADMIN: exit 226"
+like "$ERR" "c.conf:4: SandboxBackend=mount needs CAP_SYS_ADMIN" "... saying why"
+conf "$C" "ExecStart=/bin/sh $SD/s.sh" "User=osapi" "PrivateTmp=yes"
+drop
+is "$RC" 226 "PrivateTmp= without CAP_SYS_ADMIN (auto): exit 226"
+
+# --- the step's failure path ---------------------------------------------------------
+fault=${FAULT_BUILD_DIR:-$SRC_DIR/build-fault}
+if [ -x "$fault/osapi-launch" ]; then
+	ninja -C "$fault" >/dev/null
+	conf "$C" "ExecStart=$P --marker $OUT/ran" "User=osapi" "ReadWritePaths=$OUT" "ProtectSystem=strict"
+	rm -f "$OUT/ran"
+	ERR=$(OSAPI_LAUNCH_FAULT=mount-namespace "$fault/osapi-launch" -c "$C" 2>&1 >/dev/null)
+	is "$?" 226 "a failed unshare(CLONE_NEWNS) exits 226"
+	like "$ERR" "^osapi-launch: mount-namespace: unshare\(CLONE_NEWNS\) failed \(EIO\)" "... saying so"
+	ok "$([ ! -e "$OUT/ran" ] && echo 0 || echo 1)" "... and the target never ran"
+else
+	diag "no fault-injection build ($fault): tests/t/93-faults.t makes one"
+fi
+no_leak "the whole file"
+done_testing
