@@ -114,6 +114,33 @@ static int p_name(struct config *c, const struct directive *d, const char *v,
 	return 0;
 }
 
+/* The list a list directive accumulates into. */
+static struct words *list_of(struct config *c, enum directive_id id)
+{
+	switch (id) {
+	case D_SUPPLEMENTARY_GROUPS:
+		return &c->supplementary_groups;
+	case D_ENVIRONMENT:
+		return &c->environment;
+	case D_PASS_ENVIRONMENT:
+		return &c->pass_environment;
+	case D_UNSET_ENVIRONMENT:
+		return &c->unset_environment;
+	case D_READ_WRITE_PATHS:
+		return &c->read_write_paths;
+	case D_READ_ONLY_PATHS:
+		return &c->read_only_paths;
+	case D_INACCESSIBLE_PATHS:
+		return &c->inaccessible_paths;
+	case D_EXEC_PATHS:
+		return &c->exec_paths;
+	case D_NO_EXEC_PATHS:
+		return &c->no_exec_paths;
+	default:
+		abort(); /* the table pairs only list directives with these */
+	}
+}
+
 static int p_words(struct config *c, const struct directive *d, const char *v,
 		   struct origin at, struct diag *dg)
 {
@@ -121,22 +148,7 @@ static int p_words(struct config *c, const struct directive *d, const char *v,
 	struct words add = {0};
 	int bad = 0;
 
-	switch (d->id) {
-	case D_SUPPLEMENTARY_GROUPS:
-		w = &c->supplementary_groups;
-		break;
-	case D_ENVIRONMENT:
-		w = &c->environment;
-		break;
-	case D_PASS_ENVIRONMENT:
-		w = &c->pass_environment;
-		break;
-	case D_UNSET_ENVIRONMENT:
-		w = &c->unset_environment;
-		break;
-	default:
-		abort();
-	}
+	w = list_of(c, d->id);
 	if (reset_list(w, v))
 		return 0;
 	if (split_or_report(v, &add, at, d, dg) < 0)
@@ -608,25 +620,7 @@ static int p_paths(struct config *c, const struct directive *d, const char *v,
 	struct words add = {0};
 	int bad = 0;
 
-	switch (d->id) {
-	case D_READ_WRITE_PATHS:
-		w = &c->read_write_paths;
-		break;
-	case D_READ_ONLY_PATHS:
-		w = &c->read_only_paths;
-		break;
-	case D_INACCESSIBLE_PATHS:
-		w = &c->inaccessible_paths;
-		break;
-	case D_EXEC_PATHS:
-		w = &c->exec_paths;
-		break;
-	case D_NO_EXEC_PATHS:
-		w = &c->no_exec_paths;
-		break;
-	default:
-		abort();
-	}
+	w = list_of(c, d->id);
 	if (reset_list(w, v))
 		return 0;
 	if (split_or_report(v, &add, at, d, dg) < 0)
