@@ -41,11 +41,23 @@ struct seccomp_plan {
 	int enosys_above;  /* native calls above this number get ENOSYS */
 	uint32_t archs[8];
 	int narchs;
+	/* --learn: the main filter notifies a supervising parent of every
+	 * call instead of deciding (src/learn.c). */
+	int learn_prog;	       /* index in prog[], or -1 */
+	int learn_to_parent;   /* pipe: the listener's fd number */
+	int learn_from_parent; /* pipe: the parent holds the listener */
+	int learn_pipes[2];    /* the parent's ends */
 };
 
 bool seccomp_plan_build(struct seccomp_plan *s, const struct config *c,
 			struct diag *dg);
 void seccomp_plan_free(struct seccomp_plan *s);
+
+/* --learn (src/learn.c, src/seccomp.c). */
+void seccomp_learn_enable(void);
+bool seccomp_learning(void);
+/* The resolved allow (or deny) set, for the learn report. */
+bool seccomp_filter_allows(const struct seccomp_plan *s, const char *name);
 
 /* --explain-syscall: which line decides what happens to a call. */
 int seccomp_explain(FILE *out, const struct config *c, const char *name);

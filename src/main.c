@@ -15,6 +15,7 @@
 
 #include "build-config.h"
 #include "plan.h"
+#include "learn.h"
 #include "policy.h"
 #include "preflight.h"
 #include "unit.h"
@@ -64,6 +65,10 @@ static void usage(FILE *out)
 		"as\n"
 		"                     the config; --print-config prints the\n"
 		"                     [Launch] equivalent\n"
+		"      --learn        run with SystemCallFilter= only "
+		"observing, then\n"
+		"                     propose what it should allow (test "
+		"hosts)\n"
 		"      --explain-syscall NAME\n"
 		"                     which config line allows or denies NAME\n"
 		"      --syscall-filter [--expand] [@GROUP...]\n"
@@ -114,6 +119,7 @@ int main(int argc, char **argv)
 		{"unit", required_argument, NULL, 'U'},
 		{"drop-unsupported", no_argument, NULL, 'Z'},
 		{"print-config", no_argument, NULL, 'Y'},
+		{"learn", no_argument, NULL, 'L'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *path = OSAPI_LAUNCH_CONF;
@@ -125,7 +131,7 @@ int main(int argc, char **argv)
 	int record_fd;
 	struct policy_record record;
 	struct unit_import import = {0};
-	bool from_unit = false, print_config = false;
+	bool from_unit = false, print_config = false, learn = false;
 	struct config cfg;
 	struct plan plan;
 	struct diag dg = {0};
@@ -183,6 +189,9 @@ int main(int argc, char **argv)
 		case 'Z':
 			import.drop_unsupported = true;
 			break;
+		case 'L':
+			learn = true;
+			break;
 		case 'Y':
 			print_config = true;
 			check = true;
@@ -227,7 +236,9 @@ int main(int argc, char **argv)
 	plan_init(&plan);
 	/* --check and --print-filter always compile, so they show what the
 	 * config says, not what a cache holds. */
-	seccomp_cache_enable(!check);
+	seccomp_cache_enable(!check && !learn);
+	if (learn)
+		seccomp_learn_enable();
 	if ((import.drop_unsupported || print_config) && !from_unit)
 		die(STEP_USAGE, 0,
 		    "--drop-unsupported and --print-config go "
@@ -307,5 +318,7 @@ int main(int argc, char **argv)
 	policy_record_build(&record, &plan, record_syslog, record_fd);
 	policy_record_activate(&record);
 	fflush(NULL);
+	if (learn)
+		learn_launch(&plan);
 	launch(&plan);
 }

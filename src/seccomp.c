@@ -714,12 +714,74 @@ fail_set:
 	return false;
 }
 
+static bool learning;
+
+void seccomp_learn_enable(void)
+{
+	learning = true;
+}
+
+bool seccomp_learning(void)
+{
+	return learning;
+}
+
+bool seccomp_filter_allows(const struct seccomp_plan *s, const char *name)
+{
+	bool listed = false;
+
+	for (size_t i = 0; i < s->nsyscalls; i++)
+		listed |= strcmp(s->syscalls[i].name, name) == 0;
+	if (!s->nsyscalls && !s->allow_list)
+		return true;
+	return s->allow_list ? listed : !listed;
+}
+
+/*
+ * --learn: the main filter is replaced by one that sends every call to
+ * the supervising parent (SECCOMP_RET_USER_NOTIF), which records it and
+ * lets it continue; the other filters stay as configured.  The configured
+ * set is still resolved, for the report.
+ */
+static bool build_learn(struct seccomp_plan *s, const struct config *c,
+			struct diag *dg)
+{
+	struct set set = {0};
+	int pipes[2][2];
+	scmp_filter_ctx ctx;
+
+	merge_lines(&c->syscall_filter, &set, &s->allow_list);
+	if (set.n)
+		qsort(set.v, set.n, sizeof(*set.v), cmp_entry);
+	s->syscalls = set.v;
+	s->nsyscalls = set.n;
+	ctx = new_ctx(SCMP_ACT_NOTIFY, s, SCMP_ACT_KILL_PROCESS);
+	if (!ctx || pipe2(pipes[0], O_CLOEXEC) < 0 ||
+	    pipe2(pipes[1], O_CLOEXEC) < 0) {
+		diag_add(dg, (struct origin){0}, "--learn: cannot set up (%s)",
+			 errno_name(errno));
+		return false;
+	}
+	/* The child writes on [0][1] and reads [1][0]; learn.c closes the
+	 * other ends in each process after the fork. */
+	s->learn_to_parent = pipes[0][1];
+	s->learn_from_parent = pipes[1][0];
+	s->learn_pipes[0] = pipes[0][0];
+	s->learn_pipes[1] = pipes[1][1];
+	if (!export_bpf(&s->prog[s->n], ctx, "learn (notify every call)", dg))
+		return false;
+	s->learn_prog = s->n++;
+	return true;
+}
+
 bool seccomp_plan_build(struct seccomp_plan *s, const struct config *c,
 			struct diag *dg)
 {
 	uint32_t native = seccomp_arch_native();
 
 	memset(s, 0, sizeof(*s));
+	s->learn_prog = s->learn_to_parent = s->learn_from_parent = -1;
+	s->learn_pipes[0] = s->learn_pipes[1] = -1;
 	/* The ABIs the filters cover.  SystemCallArchitectures= names them;
 	 * otherwise an allow list covers only the native ABI (so i386 via
 	 * int 0x80 and x32 are killed), and a deny list also covers the
@@ -752,6 +814,9 @@ bool seccomp_plan_build(struct seccomp_plan *s, const struct config *c,
 		return true;
 	/* The main filter goes last: it may deny seccomp(2) itself, which the
 	 * two others still need to be loaded. */
+	if (learning)
+		return build_restrict(s, c, dg) && build_log(s, c, dg) &&
+		       build_learn(s, c, dg);
 	if (!build_restrict(s, c, dg) || !build_log(s, c, dg) ||
 	    !build_main(s, c, dg))
 		return false;
@@ -823,6 +888,33 @@ int seccomp_print_pfc(FILE *out, const struct seccomp_plan *s)
 }
 
 /*
+ * --learn, in the child: tell the parent which descriptor the listener will
+ * be (the lowest free one, as the kernel hands them out), load the filter,
+ * and wait until the parent holds the listener (pidfd_getfd(2)) before
+ * going on to exec, which closes the child's copy.  Every call from here
+ * on, the read below included, waits for the parent's answer, so there is
+ * no window in which a call goes unseen.
+ */
+static void learn_load(const struct seccomp_plan *s,
+		       const struct sock_fprog *prog)
+{
+	int want = fcntl(s->learn_to_parent, F_DUPFD_CLOEXEC, 0);
+	int fd;
+	char ack;
+
+	if (want < 0 || close(want) < 0 ||
+	    write(s->learn_to_parent, &want, sizeof(want)) != sizeof(want))
+		die(STEP_SECCOMP, errno, "--learn: cannot reach the parent");
+	fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			  SECCOMP_FILTER_FLAG_NEW_LISTENER, prog);
+	if (fd != want)
+		die(STEP_SECCOMP, fd < 0 ? errno : EBADF,
+		    "--learn: loading the notifying filter failed");
+	if (read(s->learn_from_parent, &ack, 1) != 1)
+		die(STEP_SECCOMP, errno, "--learn: the parent went away");
+}
+
+/*
  * The last step before exec: after it, the launcher itself only calls
  * execveat (allowed: see build_main) and, on failure, write and
  * exit_group.  no_new_privs was set before, unless the target keeps
@@ -835,6 +927,10 @@ void seccomp_apply(const struct plan *p)
 			.len = p->seccomp.prog[i].len,
 			.filter = p->seccomp.prog[i].insns,
 		};
+		if (i == p->seccomp.learn_prog) {
+			learn_load(&p->seccomp, &prog);
+			continue;
+		}
 		if (INJECT(STEP_SECCOMP) ||
 		    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
 			die(STEP_SECCOMP, errno, "loading the %s filter failed",
@@ -842,17 +938,12 @@ void seccomp_apply(const struct plan *p)
 	}
 }
 
-static int match_name(const char *name, void *ud)
-{
-	return strcmp(name, ud) == 0 ? 1 : 0;
-}
-
 /* Does word (a syscall or @group) cover name? */
 static bool covers(const char *word, const char *name)
 {
 	if (word[0] != '@')
 		return strcmp(word, name) == 0;
-	return syscall_group_expand(word, match_name, (void *)name) > 0;
+	return syscall_group_expand(word, is_name, (void *)name) > 0;
 }
 
 static const char *name_of(int id)
