@@ -241,6 +241,42 @@ static void add_seccomp(struct str *b, const struct plan *p)
 		add(b, "\"mode\":\"allow-list\",\"default_action\":\"kill\"},");
 }
 
+/* Landlock ABI and rules, the cgroups joined, the file-system backend. */
+static void add_sandbox(struct str *b, const struct plan *p)
+{
+	const struct sandbox_plan *s = &p->sandbox;
+	const struct cgroup_plan *g = &p->cgroup;
+
+	if (s->landlock.ruleset_fd >= 0)
+		add(b,
+		    "\"landlock\":{\"abi\":%d,\"rules\":%zu,"
+		    "\"file_system\":%s},",
+		    s->landlock.abi, s->landlock.nrules,
+		    s->landlock_fs ? "true" : "false");
+	else
+		add(b, "\"landlock\":null,");
+	add(b, "\"cgroup\":");
+	if (g->version && g->ngroups) {
+		add(b, "{\"version\":%d,\"paths\":[", g->version);
+		for (size_t i = 0; i < g->ngroups; i++) {
+			add(b, "%s", i ? "," : "");
+			add_str(b, g->groups[i]);
+		}
+		add(b, "]},");
+	} else {
+		add(b, "null,");
+	}
+	add(b, "\"sandbox_backend\":");
+	if ((s->backends & SANDBOX_MOUNT) && (s->backends & SANDBOX_LANDLOCK))
+		add(b, "\"mount+landlock\"");
+	else if (s->backends & SANDBOX_MOUNT)
+		add(b, "\"mount\"");
+	else if (s->landlock_fs)
+		add(b, "\"landlock\"");
+	else
+		add(b, "null");
+}
+
 void policy_record_build(struct policy_record *r, const struct plan *p,
 			 bool syslog, int fd)
 {
@@ -311,8 +347,9 @@ void policy_record_build(struct policy_record *r, const struct plan *p,
 	add_str_or_null(&b, p->apparmor_profile);
 	add(&b, ",\"selinux\":");
 	add_str_or_null(&b, p->selinux_context);
-	add(&b,
-	    "},\"landlock\":null,\"cgroup\":null,\"sandbox_backend\":null}");
+	add(&b, "},");
+	add_sandbox(&b, p);
+	add(&b, "}");
 	r->line = b.s;
 	if (r->syslog_fd >= 0)
 		r->datagram = xasprintf("<86>osapi-launch[%d]: %s",

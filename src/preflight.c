@@ -18,6 +18,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -259,9 +260,25 @@ static void check_landlock(struct preflight *pf)
 		    errno_name(errno));
 }
 
-static void check_cgroup(struct preflight *pf)
+static void check_cgroup(struct preflight *pf, const struct plan *p)
 {
 	struct statfs sf;
+
+	/* A container usually mounts /sys/fs/cgroup read-only: the limits
+	 * cannot be set there, whatever the config says. */
+	if (p->cgroup.version && statfs("/sys/fs/cgroup", &sf) == 0 &&
+	    (sf.f_flags & ST_RDONLY))
+		add(pf, PF_FAIL, "cgroups",
+		    "in a container: give it a writable cgroup (Docker: "
+		    "--cgroupns=private with cgroup v2), or mark the limits "
+		    "\"-\" for best effort",
+		    "/sys/fs/cgroup is read-only here: MemoryMax=, CPUQuota=, "
+		    "TasksMax= cannot be set");
+	else if (p->cgroup.version && access("/sys/fs/cgroup", W_OK) < 0 &&
+		 errno != EROFS)
+		add(pf, PF_WARN, "cgroups", NULL,
+		    "/sys/fs/cgroup is not writable by osapi-launch (%s)",
+		    errno_name(errno));
 
 	if (statfs("/sys/fs/cgroup", &sf) < 0)
 		add(pf, PF_INFO, "cgroups", NULL, "/sys/fs/cgroup is missing");
@@ -325,7 +342,7 @@ void preflight_run(struct preflight *pf, const struct plan *p)
 	check_seccomp(pf, p);
 	check_lsm(pf, p);
 	check_landlock(pf);
-	check_cgroup(pf);
+	check_cgroup(pf, p);
 	check_ping(pf, p);
 }
 

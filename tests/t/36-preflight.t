@@ -43,6 +43,16 @@ run_launch --check -c "$C"
 like "$OUTPUT" "WARN +SystemCallFilter= +.*c\.conf:4: \"kexec_file_load\" does not exist on architecture 0x40000003" \
 	"preflight: a listed call missing on a configured ABI is named with file:line"
 
+# A read-only /sys/fs/cgroup (as in most containers) with a resource limit
+# configured: FAIL.  The remount happens in a mount namespace of the test's.
+conf "$C" "ExecStart=$P" "User=osapi" "TasksMax=64"
+OUTPUT=$(unshare -m --propagation private sh -c \
+	'mount -o remount,bind,ro /sys/fs/cgroup && exec "$0" --check -c "$1"' \
+	"$OSAPI_LAUNCH" "$C" 2>&1)
+RC=$?
+is "$RC" 78 "a read-only cgroup hierarchy with TasksMax= is not enforceable: exit 78"
+like "$OUTPUT" "FAIL +cgroups +/sys/fs/cgroup is read-only here" "preflight: says the cgroup hierarchy is read-only"
+
 run_launch --check --json -c "$SCRATCH/shipped.conf" -- /bin/true
 printf '%s' "$OUTPUT" >"$SCRATCH/out.json"
 python3 - "$SCRATCH/out.json" <<'PY'

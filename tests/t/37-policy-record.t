@@ -33,6 +33,9 @@ checks = [
     ("seccomp mode", rec["seccomp"]["mode"] == "allow-list" and rec["seccomp"]["default_action"] == "errno:EPERM"),
     ("argv", rec["argv"] == [sys.argv[4]]),
     ("pid is the agent's", isinstance(rec["pid"], int)),
+    ("sandbox backend", rec["sandbox_backend"] in ("mount", "landlock", "mount+landlock")),
+    ("landlock", rec["landlock"] is None or isinstance(rec["landlock"]["abi"], int)),
+    ("cgroup", "cgroup" in rec),
 ]
 for name, good in checks:
     print(("#   ok " if good else "#   FAIL ") + name)
