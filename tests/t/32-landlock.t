@@ -38,22 +38,7 @@ install -o osapi -m 0755 /dev/stdin $RW/script.sh <<<'#!/bin/sh
 echo script-ran'
 
 # The agent: a shell reporting, for each action, ok or the errno.
-cat >"$SCRATCH/lib.sh" <<'EOF'
-e() {
-	case "$1" in
-	"") echo ok ;;
-	*"Permission denied"*) echo EACCES ;;
-	*"Read-only file system"*) echo EROFS ;;
-	*"No such file"*) echo ENOENT ;;
-	*) echo "other: $1" ;;
-	esac
-}
-w() { echo "W:$1=$(e "$( (echo x >"$1") 2>&1)")"; }
-r() { echo "R:$1=$(e "$(cat "$1" 2>&1 >/dev/null)")"; }
-x() { echo "X:$1=$(e "$("$1" 2>&1 >/dev/null)")"; }
-l() { echo "L:$1=$(e "$(ls "$1" 2>&1 >/dev/null)")"; }
-EOF
-chmod 0644 "$SCRATCH/lib.sh"
+install -m 0644 "$SRC_DIR/tests/lib/sandbox-agent.sh" "$SCRATCH/lib.sh"
 
 # agent CONFIG-LINES... -- SCRIPT: runs SCRIPT as osapi under the lines.
 agent() {

@@ -40,21 +40,8 @@ install -o osapi -m 0755 /dev/stdin $RW/script.sh <<<'#!/bin/sh
 echo script-ran'
 echo host >/tmp/osapi-mnt-host
 
-cat >"$SCRATCH/lib.sh" <<'EOF'
-e() {
-	case "$1" in
-	"") echo ok ;;
-	*"Permission denied"*) echo EACCES ;;
-	*"Read-only file system"*) echo EROFS ;;
-	*"No such file"*) echo ENOENT ;;
-	*) echo "other: $1" ;;
-	esac
-}
-w() { echo "W:$1=$(e "$( (echo x >"$1") 2>&1)")"; }
-r() { echo "R:$1=$(e "$(cat "$1" 2>&1 >/dev/null)")"; }
-x() { echo "X:$1=$(e "$("$1" 2>&1 >/dev/null)")"; }
-EOF
-chmod 0644 "$SCRATCH/lib.sh"
+# The agent: a shell reporting, for each action, ok or the errno.
+install -m 0644 "$SRC_DIR/tests/lib/sandbox-agent.sh" "$SCRATCH/lib.sh"
 
 # agent [-root] CONFIG-LINES... -- SCRIPT.  The script and its library
 # live outside /tmp, which PrivateTmp= replaces.
