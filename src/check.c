@@ -196,15 +196,15 @@ void plan_print_json(FILE *out, const struct plan *p, const struct diag *dg,
 	}
 	fputs(",\n  \"config\": ", out);
 	json_str(out, c->path);
-	fputs(",\n  \"directives\": {\n    \"ExecStart\": ", out);
-	fputc('[', out);
+	/* Every directive as {"value", "source"}, ExecStart= included. */
+	fputs(",\n  \"directives\": {\n    \"ExecStart\": {\"value\": [", out);
 	for (size_t i = 0; i < c->exec_start.n; i++) {
 		fputs(i ? ", " : "", out);
 		json_str(out, c->exec_start.v[i].s);
 	}
-	fputs("]", out);
-	fputs(",\n    \"ExecStartSource\": ", out);
+	fputs("], \"source\": ", out);
 	jsrc(out, &c->at[D_EXEC_START]);
+	fputc('}', out);
 	jvalue(out, "User", c->user, &c->at[D_USER]);
 	jvalue(out, "Group", c->group, &c->at[D_GROUP]);
 	jwords(out, "SupplementaryGroups", &c->supplementary_groups);

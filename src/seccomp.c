@@ -609,25 +609,35 @@ static bool build_restrict(struct seccomp_plan *s, const struct config *c,
 		RULE(eperm, sched_setattr, 0);
 	}
 	if (c->restrict_suid_sgid) {
+		/* The calls that take a mode, and which argument holds it. */
+		static const struct {
+			int nr;
+			unsigned arg;
+		} mode_calls[] = {
+			{SCMP_SYS(chmod), 1},	 {SCMP_SYS(fchmod), 1},
+			{SCMP_SYS(fchmodat), 2}, {SCMP_SYS(mkdir), 1},
+			{SCMP_SYS(mkdirat), 2},	 {SCMP_SYS(mknod), 1},
+			{SCMP_SYS(mknodat), 2},	 {SCMP_SYS(creat), 1},
+		};
 		const scmp_datum_t bits[] = {S_ISUID, S_ISGID};
 		for (int i = 0; i < 2; i++) {
 			scmp_datum_t b = bits[i];
-			RULE(eperm, chmod, 1,
-			     SCMP_A1(SCMP_CMP_MASKED_EQ, b, b));
-			RULE(eperm, fchmod, 1,
-			     SCMP_A1(SCMP_CMP_MASKED_EQ, b, b));
-			RULE(eperm, fchmodat, 1,
-			     SCMP_A2(SCMP_CMP_MASKED_EQ, b, b));
-			RULE(eperm, mkdir, 1,
-			     SCMP_A1(SCMP_CMP_MASKED_EQ, b, b));
-			RULE(eperm, mkdirat, 1,
-			     SCMP_A2(SCMP_CMP_MASKED_EQ, b, b));
-			RULE(eperm, mknod, 1,
-			     SCMP_A1(SCMP_CMP_MASKED_EQ, b, b));
-			RULE(eperm, mknodat, 1,
-			     SCMP_A2(SCMP_CMP_MASKED_EQ, b, b));
-			RULE(eperm, creat, 1,
-			     SCMP_A1(SCMP_CMP_MASKED_EQ, b, b));
+			for (size_t j = 0;
+			     j < sizeof(mode_calls) / sizeof(mode_calls[0]);
+			     j++) {
+				int r = seccomp_rule_add(
+					ctx, eperm, mode_calls[j].nr, 1,
+					SCMP_CMP(mode_calls[j].arg,
+						 SCMP_CMP_MASKED_EQ, b, b));
+				if (r < 0 && r != -EDOM) {
+					diag_add(dg, (struct origin){0},
+						 "seccomp: RestrictSUIDSGID= "
+						 "rule failed (%s)",
+						 errno_name(-r));
+					goto fail;
+				}
+			}
+			/* open and openat: only when creating the file. */
 			RULE(eperm, open, 2,
 			     SCMP_A1(SCMP_CMP_MASKED_EQ, O_CREAT, O_CREAT),
 			     SCMP_A2(SCMP_CMP_MASKED_EQ, b, b));
