@@ -42,5 +42,11 @@ const char *apparmor_unavailable(const char *profile, int *err);
 const char *selinux_unavailable(const char *context, int *err);
 bool apparmor_built(void);
 bool selinux_built(void);
+/* Load the optional library now (include/dl.h): NULL, or why not.  The
+ * unit tests call these to check every symbol resolves. */
+const char *apparmor_library(void);
+const char *selinux_library(void);
+/* -1: SELinux off or absent; else security_getenforce(). */
+int selinux_state(void);
 
 #endif

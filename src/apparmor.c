@@ -6,20 +6,47 @@
  * are not confined by the agent's profile.  With no_new_privs the kernel
  * allows that transition from an unconfined task and refuses it from a
  * confined one, which is the safe way round.
+ *
+ * libapparmor is opened only when the directive is set and the kernel has
+ * AppArmor (include/dl.h), as systemd does too.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "steps.h"
 
 #ifdef HAVE_APPARMOR
 #include <sys/apparmor.h>
 
+#include "dl.h"
+
+#define APPARMOR_SONAME "libapparmor.so.1"
+DL_NOTE(apparmor_note,
+	"[{\"feature\":\"apparmor\",\"description\":\"AppArmorProfile=\","
+	"\"priority\":\"suggested\",\"soname\":[\"" APPARMOR_SONAME "\"]}]");
+
+static void *lib;
+static typeof(aa_is_enabled) *p_aa_is_enabled;
+static typeof(aa_find_mountpoint) *p_aa_find_mountpoint;
+static typeof(aa_change_onexec) *p_aa_change_onexec;
+
 bool apparmor_built(void)
 {
 	return true;
+}
+
+const char *apparmor_library(void)
+{
+	static const struct dl_symbol syms[] = {
+		DL_SYM(p_aa_is_enabled, aa_is_enabled),
+		DL_SYM(p_aa_find_mountpoint, aa_find_mountpoint),
+		DL_SYM(p_aa_change_onexec, aa_change_onexec),
+	};
+	return dl_open(APPARMOR_SONAME, &lib, syms,
+		       sizeof(syms) / sizeof(syms[0]));
 }
 
 static bool profile_loaded(const char *profile, int *err)
@@ -29,7 +56,7 @@ static bool profile_loaded(const char *profile, int *err)
 	bool found = false;
 	FILE *f;
 
-	if (aa_find_mountpoint(&mnt) < 0) {
+	if (p_aa_find_mountpoint(&mnt) < 0) {
 		*err = errno;
 		return false;
 	}
@@ -51,7 +78,21 @@ static bool profile_loaded(const char *profile, int *err)
 
 const char *apparmor_unavailable(const char *profile, int *err)
 {
-	if (!aa_is_enabled()) {
+	const char *why;
+
+	/* The module's parameter exists whenever AppArmor is built in: its
+	 * absence answers "not enabled" without loading the library, which
+	 * is the common case on hosts without AppArmor. */
+	if (access("/sys/module/apparmor/parameters/enabled", F_OK) < 0) {
+		*err = errno == ENOENT ? ENOSYS : errno;
+		return "AppArmor is not enabled on this kernel";
+	}
+	why = apparmor_library();
+	if (why) {
+		*err = ELIBACC;
+		return why;
+	}
+	if (!p_aa_is_enabled()) {
 		*err = errno;
 		return "AppArmor is not enabled on this kernel";
 	}
@@ -63,18 +104,20 @@ const char *apparmor_unavailable(const char *profile, int *err)
 }
 
 /* Runs before the uid change: libapparmor formats the attribute write with
- * an allocation, and nothing may allocate after the drop. */
+ * an allocation, and nothing may allocate after the drop.  The plan loaded
+ * the library whenever p->apparmor_profile is set. */
 void apparmor_apply(const struct plan *p)
 {
 	if (!p->apparmor_profile)
 		return;
-	if (INJECT(STEP_APPARMOR) ||
-	    aa_change_onexec(p->apparmor_profile) < 0) {
-		int e = errno;
+	if (INJECT(STEP_APPARMOR) || !p_aa_change_onexec ||
+	    p_aa_change_onexec(p->apparmor_profile) < 0) {
+		int e = p_aa_change_onexec ? errno : ELIBACC;
 		die(STEP_APPARMOR, e, "aa_change_onexec(%s) failed: %s",
 		    p->apparmor_profile,
 		    e == ENOENT			? "profile not loaded"
 		    : e == EPERM || e == EACCES ? "permission denied"
+		    : e == ELIBACC		? "libapparmor is not loaded"
 						: "cannot set the exec label");
 	}
 }
@@ -82,6 +125,11 @@ void apparmor_apply(const struct plan *p)
 bool apparmor_built(void)
 {
 	return false;
+}
+
+const char *apparmor_library(void)
+{
+	return "osapi-launch was built without AppArmor support";
 }
 
 const char *apparmor_unavailable(const char *profile, int *err)

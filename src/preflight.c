@@ -25,10 +25,6 @@
 #include "preflight.h"
 #include "steps.h"
 
-#ifdef HAVE_SELINUX
-#include <selinux/selinux.h>
-#endif
-
 static void add(struct preflight *pf, enum finding_level level,
 		const char *item, const char *remedy, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
@@ -225,10 +221,8 @@ static void check_lsm(struct preflight *pf, const struct plan *p)
 		add(pf, PF_INFO, "AppArmor", NULL,
 		    "AppArmorProfile= not set (on Debian/Ubuntu, see "
 		    "contrib/apparmor/osapi-agent)");
-#ifdef HAVE_SELINUX
-	{
-		int on = is_selinux_enabled();
-		int enforce = on > 0 ? security_getenforce() : -1;
+	if (selinux_built()) {
+		int state = selinux_state();
 		add(pf,
 		    c->selinux_context && p->selinux_skipped ? PF_WARN
 							     : PF_INFO,
@@ -237,15 +231,14 @@ static void check_lsm(struct preflight *pf, const struct plan *p)
 			    ? "build and load contrib/selinux/osapi_agent.te"
 			    : NULL,
 		    "%s%s%s",
-		    on > 0 ? (enforce == 1 ? "enforcing" : "permissive")
-			   : "disabled or not present",
+		    state >= 0 ? (state == 1 ? "enforcing" : "permissive")
+			       : "disabled or not present",
 		    c->selinux_context ? "; SELinuxContext= " : "",
 		    c->selinux_context
 			    ? (p->selinux_skipped ? "skipped"
 						  : "applied at exec")
 			    : "");
 	}
-#endif
 }
 
 static void check_landlock(struct preflight *pf)

@@ -7,10 +7,10 @@
  * It must fail safe: the cache is only read through trusted_open() (the
  * file and every directory above it root-owned and not writable by anyone
  * else), its key is compared byte for byte with the key of this launch (the
- * seccomp directives as written, the launcher's version, the group table,
- * libseccomp's version, the architecture), and a checksum covers the whole
- * file.  The key includes the launcher binary's identity (device, inode,
- * size, mtime), so an upgrade never loads filters an older build compiled.
+ * seccomp directives as written, the launcher's version and binary identity
+ * (device, inode, size, mtime: this covers the group table compiled into
+ * it), libseccomp's version, the architecture), and a checksum covers the
+ * whole file.  An upgrade never loads filters an older build compiled.
  * A stale, foreign-owned, truncated or corrupt file is never used:
  * the filter is built again and the file replaced (atomically, rename(2)).
  * The kernel still verifies every program when it is loaded.
@@ -30,7 +30,6 @@
 
 #include "build-config.h"
 #include "seccomp_plan.h"
-#include "syscall_groups.h"
 
 #define MAGIC	  "OSLBPF1\n"
 #define CACHE_MAX ((size_t)1024 * 1024)
@@ -86,54 +85,45 @@ static void put_words(struct buf *b, const char *name, const struct words *w)
 		put_str(b, w->v[i].s);
 }
 
-/* Everything the compiled filters depend on, in a fixed order. */
-static struct buf cache_key(const struct config *c)
+/*
+ * Everything the compiled filters depend on, in a fixed order; false when
+ * it cannot be known, and then the cache is not used.  The launcher
+ * binary's identity stands for everything compiled into it (the group
+ * table, the filter builder): a rebuilt or upgraded osapi-launch may
+ * compile the same directives differently, and its version string alone
+ * does not change with every build.  Without it (no /proc) a cached filter
+ * could be an older build's, so there is no cache.
+ */
+static bool cache_key(const struct config *c, struct buf *b)
 {
 	const struct scmp_version *v = seccomp_version();
-	struct buf b = {0};
-	uint64_t table = FNV_INIT;
-	char tmp[128];
+	struct stat st;
+	char tmp[160];
 
-	put_str(&b, MAGIC OSAPI_LAUNCH_VERSION);
-	snprintf(tmp, sizeof(tmp), "libseccomp %u.%u.%u arch %#x pers %#x",
+	if (stat("/proc/self/exe", &st) < 0)
+		return false;
+	put_str(b, MAGIC OSAPI_LAUNCH_VERSION);
+	snprintf(tmp, sizeof(tmp),
+		 "libseccomp %u.%u.%u arch %#x pers %#x "
+		 "exe %llu:%llu:%lld:%lld.%ld",
 		 v->major, v->minor, v->micro, seccomp_arch_native(),
-		 (unsigned)personality(0xffffffff));
-	put_str(&b, tmp);
-	for (size_t i = 0; i < syscall_group_count(); i++) {
-		const struct syscall_group *g = syscall_group_at(i);
-		table = fnv(table, g->name, strlen(g->name) + 1);
-		for (const char *const *m = g->members; *m; m++)
-			table = fnv(table, *m, strlen(*m) + 1);
-	}
-	put(&b, &table, sizeof(table));
-	/* The launcher binary itself: a rebuilt or upgraded osapi-launch may
-	 * compile the same directives differently, and its version string
-	 * alone does not change for every build. */
-	{
-		struct stat st;
-		if (stat("/proc/self/exe", &st) == 0) {
-			snprintf(tmp, sizeof(tmp),
-				 "exe %llu:%llu:%lld:%lld.%ld",
-				 (unsigned long long)st.st_dev,
-				 (unsigned long long)st.st_ino,
-				 (long long)st.st_size,
-				 (long long)st.st_mtim.tv_sec,
-				 st.st_mtim.tv_nsec);
-			put_str(&b, tmp);
-		}
-	}
-	put_words(&b, "SystemCallFilter", &c->syscall_filter);
-	put_words(&b, "SystemCallLog", &c->syscall_log);
-	put_words(&b, "SystemCallArchitectures", &c->syscall_archs);
-	put_words(&b, "RestrictAddressFamilies", &c->address_families);
+		 (unsigned)personality(0xffffffff),
+		 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+		 (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+		 st.st_mtim.tv_nsec);
+	put_str(b, tmp);
+	put_words(b, "SystemCallFilter", &c->syscall_filter);
+	put_words(b, "SystemCallLog", &c->syscall_log);
+	put_words(b, "SystemCallArchitectures", &c->syscall_archs);
+	put_words(b, "RestrictAddressFamilies", &c->address_families);
 	snprintf(tmp, sizeof(tmp),
 		 "errno %d ns %d:%#llx lp %d rt %d suid %d mdwe %d",
 		 c->syscall_errno, c->restrict_namespaces_set,
 		 (unsigned long long)c->restrict_namespaces,
 		 c->lock_personality, c->restrict_realtime,
 		 c->restrict_suid_sgid, c->memory_deny_write_execute);
-	put_str(&b, tmp);
-	return b;
+	put_str(b, tmp);
+	return true;
 }
 
 static char *cache_path(const struct buf *key)
@@ -347,13 +337,18 @@ static bool writable = true;
 
 bool seccomp_cache_lookup(struct seccomp_plan *s, const struct config *c)
 {
-	struct buf key;
+	struct buf key = {0};
 	char *path;
 	bool hit;
 
 	if (!enabled)
 		return false;
-	key = cache_key(c);
+	if (!cache_key(c, &key)) {
+		status = "not used (/proc/self/exe cannot be read)";
+		writable = false;
+		free(key.p);
+		return false;
+	}
 	path = cache_path(&key);
 	hit = cache_read(s, &key, path, &writable);
 	free(path);
@@ -363,12 +358,13 @@ bool seccomp_cache_lookup(struct seccomp_plan *s, const struct config *c)
 
 void seccomp_cache_store(const struct seccomp_plan *s, const struct config *c)
 {
-	struct buf key;
+	struct buf key = {0};
 	char *path;
 
-	if (!enabled || !writable || s->n == 0)
+	if (!enabled || !writable || s->n == 0 || !cache_key(c, &key)) {
+		free(key.p);
 		return;
-	key = cache_key(c);
+	}
 	path = cache_path(&key);
 	cache_write(s, &key, path);
 	free(path);

@@ -3,45 +3,120 @@
  * SELinuxContext=: the exec context (setexeccon(3)), applied at execveat()
  * like the AppArmor label, so the launcher itself never runs in the agent's
  * domain.
+ *
+ * libselinux is opened only when SELinux is mounted and the directive (or
+ * --check) asks about it (include/dl.h).
  */
 #include <errno.h>
+#include <sys/vfs.h>
 
 #include "steps.h"
 
 #ifdef HAVE_SELINUX
 #include <selinux/selinux.h>
 
+#include "dl.h"
+
+#define SELINUX_SONAME "libselinux.so.1"
+#define SELINUX_MAGIC  0xf97cff8cU /* <linux/magic.h> SELINUX_MAGIC */
+DL_NOTE(selinux_note,
+	"[{\"feature\":\"selinux\",\"description\":\"SELinuxContext=\","
+	"\"priority\":\"suggested\",\"soname\":[\"" SELINUX_SONAME "\"]}]");
+
+static void *lib;
+static typeof(is_selinux_enabled) *p_is_selinux_enabled;
+static typeof(security_getenforce) *p_security_getenforce;
+static typeof(security_check_context) *p_security_check_context;
+static typeof(setexeccon) *p_setexeccon;
+
 bool selinux_built(void)
 {
 	return true;
 }
 
+const char *selinux_library(void)
+{
+	static const struct dl_symbol syms[] = {
+		DL_SYM(p_is_selinux_enabled, is_selinux_enabled),
+		DL_SYM(p_security_getenforce, security_getenforce),
+		DL_SYM(p_security_check_context, security_check_context),
+		DL_SYM(p_setexeccon, setexeccon),
+	};
+	return dl_open(SELINUX_SONAME, &lib, syms,
+		       sizeof(syms) / sizeof(syms[0]));
+}
+
+/* selinuxfs where libselinux looks for it first (and the legacy path):
+ * with neither, SELinux is off and the library need not be loaded. */
+static bool selinuxfs_mounted(void)
+{
+	static const char *const where[] = {"/sys/fs/selinux", "/selinux"};
+	struct statfs sf;
+
+	for (size_t i = 0; i < sizeof(where) / sizeof(where[0]); i++)
+		if (statfs(where[i], &sf) == 0 &&
+		    (unsigned)sf.f_type == SELINUX_MAGIC)
+			return true;
+	return false;
+}
+
+int selinux_state(void)
+{
+	if (!selinuxfs_mounted() || selinux_library() ||
+	    p_is_selinux_enabled() != 1)
+		return -1;
+	return p_security_getenforce();
+}
+
 const char *selinux_unavailable(const char *context, int *err)
 {
-	if (is_selinux_enabled() != 1) {
+	const char *why;
+
+	if (!selinuxfs_mounted()) {
 		*err = ENOTSUP;
 		return "SELinux is not enabled on this host";
 	}
-	if (security_check_context(context) < 0) {
+	why = selinux_library();
+	if (why) {
+		*err = ELIBACC;
+		return why;
+	}
+	if (p_is_selinux_enabled() != 1) {
+		*err = ENOTSUP;
+		return "SELinux is not enabled on this host";
+	}
+	if (p_security_check_context(context) < 0) {
 		*err = errno ? errno : EINVAL;
 		return "context is not valid in the loaded policy";
 	}
 	return NULL;
 }
 
-/* Before the uid change: libselinux may allocate. */
+/* Before the uid change: libselinux may allocate.  The plan loaded the
+ * library whenever p->selinux_context is set. */
 void selinux_apply(const struct plan *p)
 {
 	if (!p->selinux_context)
 		return;
-	if (INJECT(STEP_SELINUX) || setexeccon(p->selinux_context) < 0)
-		die(STEP_SELINUX, errno, "setexeccon(%s) failed",
-		    p->selinux_context);
+	if (INJECT(STEP_SELINUX) || !p_setexeccon ||
+	    p_setexeccon(p->selinux_context) < 0)
+		die(STEP_SELINUX, p_setexeccon ? errno : ELIBACC,
+		    "setexeccon(%s) failed", p->selinux_context);
 }
 #else
 bool selinux_built(void)
 {
 	return false;
+}
+
+const char *selinux_library(void)
+{
+	return "osapi-launch was built without SELinux support";
+}
+
+int selinux_state(void)
+{
+	return -1;
 }
 
 const char *selinux_unavailable(const char *context, int *err)

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "config.h"
+#include "dl.h"
+#include "steps.h"
 
 static int n, failed;
 
@@ -474,6 +476,38 @@ static void test_sandbox(void)
 	config_free(&c);
 }
 
+/* The optional libraries (include/dl.h): every symbol the launcher takes
+ * from them resolves against the installed library, and a failure says
+ * which library and why. */
+static void test_optional_libraries(void)
+{
+	static void *h, *fn;
+	static const struct dl_symbol bogus[] = {
+		DL_SYM(fn, osapi_launch_no_such_symbol),
+	};
+	const char *why;
+
+	if (apparmor_built()) {
+		why = apparmor_library();
+		ok(!why, "libapparmor: every symbol resolves (%s)",
+		   why ? why : "ok");
+	}
+	if (selinux_built()) {
+		why = selinux_library();
+		ok(!why, "libselinux: every symbol resolves (%s)",
+		   why ? why : "ok");
+	}
+	why = dl_open("libosapi-launch-missing.so.0", &h, bogus, 1);
+	ok(why && strstr(why, "cannot load libosapi-launch-missing.so.0"),
+	   "a missing library is named: %s", why ? why : "(no error)");
+	ok(!h && !fn, "... and nothing is kept");
+	why = dl_open("libc.so.6", &h, bogus, 1);
+	ok(why && strstr(why, "libc.so.6 has no symbol "
+			      "osapi_launch_no_such_symbol"),
+	   "a missing symbol is named: %s", why ? why : "(no error)");
+	ok(!h && !fn, "... and nothing is kept");
+}
+
 int main(void)
 {
 	test_words();
@@ -482,6 +516,7 @@ int main(void)
 	test_env_file();
 	test_table();
 	test_sandbox();
+	test_optional_libraries();
 	printf("1..%d\n", n);
 	return failed ? 1 : 0;
 }

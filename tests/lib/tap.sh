@@ -49,6 +49,15 @@ like() { # like TEXT EXTENDED-REGEX DESCRIPTION
 	fi
 }
 
+unlike() { # unlike TEXT EXTENDED-REGEX DESCRIPTION
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+		ok 1 "$3"
+		diag "text matches: $2" "$(printf '%s\n' "$1" | grep -E -- "$2" | head -n 3)"
+	else
+		ok 0 "$3"
+	fi
+}
+
 diag() { printf '# %s\n' "$@"; }
 
 skip_all() { # a whole file may skip only with a printed reason

@@ -96,6 +96,24 @@ for cap in SETUID SETGID SETPCAP NET_RAW; do
 	like "$(cat "$df")" "cap-add $cap" "docker: documents --cap-add $cap"
 done
 like "$(head -n 5 "$df")" 'docs/agent-hardening\.md' "docker: links docs/agent-hardening.md"
+
+# The image's package lists against what the build really needs: every
+# library pkg-config finds for a required dependency in meson.build has its
+# -dev package in the build stage, and every library the launcher links
+# (ldd) has its package in the runtime stage.
+build_stage=$(sed -n '/AS build/,/^FROM /p' "$df")
+runtime_stage=$(sed -n '/^FROM debian:12-slim/,$p' "$df")
+for pc in $(grep -o "^[a-z_]* = dependency('[a-z0-9-]*')" "$SRC_DIR/meson.build" | grep -o "'.*'" | tr -d "'"); do
+	[ "$pc" = dl ] && continue # in libc
+	pkg=$(dpkg -S "$(pkg-config --variable=pcfiledir "$pc")/$pc.pc" 2>/dev/null | cut -d: -f1)
+	like "$build_stage" "[[:space:]]$pkg([[:space:]]|$)" "docker: build stage installs $pkg (meson.build needs $pc)"
+done
+for lib in $(ldd "$OSAPI_LAUNCH" | grep -o '/[^ ]*'); do
+	pkg=$(dpkg -S "$(realpath "$lib")" 2>/dev/null | cut -d: -f1)
+	[ -z "$pkg" ] && pkg=$(dpkg -S "$lib" 2>/dev/null | cut -d: -f1)
+	[ "$pkg" = libc6 ] && continue # in every Debian image
+	like "$runtime_stage" "[[:space:]]$pkg([[:space:]]|$)" "docker: runtime stage installs $pkg (the launcher links $(basename "$lib"))"
+done
 like "$(head -n 5 "$yaml")" 'docs/agent-hardening\.md' "k8s: links docs/agent-hardening.md"
 
 done_testing

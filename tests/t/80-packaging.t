@@ -25,6 +25,18 @@ ok "$([ -x "$SCRATCH/root/usr/share/osapi-launch/contrib/runit/osapi-agent/run" 
 "$SCRATCH/root/usr/sbin/osapi-launch" --version >/dev/null
 ok $? "the installed binary runs"
 
+# libapparmor and libselinux are opened on demand (include/dl.h): not
+# linked, and named in the ELF .note.dlopen for packaging tools instead.
+bin=$SCRATCH/root/usr/sbin/osapi-launch
+linked=$(ldd "$bin")
+unlike "$linked" 'libapparmor|libselinux|libpcre2' "libapparmor and libselinux are not linked (ldd)"
+notes=$("$SRC_DIR/tools/dlopen-notes" "$bin")
+ok $? ".note.dlopen is present and valid JSON"
+for so in libapparmor.so.1 libselinux.so.1; do
+	like "$notes" "^$so\$" ".note.dlopen names $so"
+	like "$(ldconfig -p)" "^[[:space:]]$so " "... a library the loader finds on this host"
+done
+
 if command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null; then
 	mkdir "$SCRATCH/src"
 	(cd "$SRC_DIR" && git ls-files -co --exclude-standard | grep -v '^build' |
@@ -40,6 +52,9 @@ if command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null; then
 	like "$contents" "\./etc/apparmor\.d/osapi-agent$" "... the AppArmor profile"
 	like "$contents" "\./usr/share/man/man8/osapi-launch\.8" "... the man page"
 	like "$(dpkg-deb -f "$deb" Depends 2>/dev/null)" "libseccomp2" "its dependencies come from the shared libraries"
+	# dpkg-shlibdeps cannot see dlopen(3): debian/control names them.
+	like "$(dpkg-deb -f "$deb" Recommends 2>/dev/null)" "libapparmor1" "Recommends: libapparmor1 (opened on demand)"
+	like "$(dpkg-deb -f "$deb" Suggests 2>/dev/null)" "libselinux1" "Suggests: libselinux1 (opened on demand)"
 else
 	diag "debhelper is not installed (apt-get install debhelper dpkg-dev): the .deb build is skipped"
 fi

@@ -215,4 +215,28 @@ mgmt=$(config mgmt osapi-agent-management)
 out=$(run_probe "$mgmt" 2>&1)
 is "$(label "$out")" "osapi-agent-management (enforce)" "AppArmorProfile=osapi-agent-management applies"
 
+# --- libapparmor is opened on demand (include/dl.h) ----------------------------
+# Without the library a required profile fails closed, naming the library;
+# an optional one ("-") runs unconfined with a notice, as for an unloaded
+# profile.
+if [ -x "$launcher" ]; then
+	so=$(find /usr/lib -name libapparmor.so.1 2>/dev/null | head -n 1)
+	ok "$([ -n "$so" ] && echo 0 || echo 1)" "libapparmor.so.1 is in the guest (from the launcher's .note.dlopen)"
+	mv "$so" "$so.hidden"
+	rm -f /tmp/osapi-marker
+	out=$(launch -c "$agent" -- $sh -c 'echo x >/tmp/osapi-marker' 2>&1)
+	rc=$?
+	is "$rc" 231 "without libapparmor.so.1, AppArmorProfile=osapi-agent fails closed with 231"
+	like "$out" 'cannot load libapparmor\.so\.1' "... naming the library"
+	[ ! -e /tmp/osapi-marker ]
+	ok $? "... and the target never ran"
+	optional_agent=$(config optional-agent -osapi-agent)
+	# shellcheck disable=SC2016 # expanded by the confined shell
+	out=$(launch -c "$optional_agent" -- $sh -c 'read -r l </proc/self/attr/current; echo "APPARMOR=$l"' 2>"$dir/stderr")
+	rc=$?
+	is "$rc:$(value APPARMOR "$out")" "0:unconfined" "AppArmorProfile=-osapi-agent without the library runs unconfined"
+	like "$(cat "$dir/stderr")" 'notice: AppArmorProfile=-osapi-agent skipped: cannot load libapparmor' "... and says so"
+	mv "$so.hidden" "$so"
+fi
+
 echo "1..$n"
