@@ -38,12 +38,20 @@ const char *dl_open(const char *soname, void **handle,
  * links.
  */
 #define DL_NOTE_TYPE 0x407c0c0aU
-#define DL_NOTE(ident, json)                                                   \
+#define DL_NOTE_JSON(ident, json)                                              \
 	__attribute__((used, section(".note.dlopen"),                          \
 		       aligned(4))) static const struct {                      \
 		unsigned namesz, descsz, type;                                 \
 		char name[4];                                                  \
 		char desc[(sizeof(json) + 3) & ~(size_t)3];                    \
 	}(ident) = {4, sizeof(json), DL_NOTE_TYPE, "FDO", (json)}
+
+/* One optional library: "suggested", as nothing fails without it unless
+ * the config asks for its feature. */
+#define DL_NOTE(ident, feature, description, soname)                           \
+	DL_NOTE_JSON(                                                          \
+		ident,                                                         \
+		"[{\"feature\":\"" feature "\",\"description\":\"" description \
+		"\",\"priority\":\"suggested\",\"soname\":[\"" soname "\"]}]")
 
 #endif

@@ -24,9 +24,7 @@
 #include "dl.h"
 
 #define APPARMOR_SONAME "libapparmor.so.1"
-DL_NOTE(apparmor_note,
-	"[{\"feature\":\"apparmor\",\"description\":\"AppArmorProfile=\","
-	"\"priority\":\"suggested\",\"soname\":[\"" APPARMOR_SONAME "\"]}]");
+DL_NOTE(apparmor_note, "apparmor", "AppArmorProfile=", APPARMOR_SONAME);
 
 static void *lib;
 static typeof(aa_is_enabled) *p_aa_is_enabled;
