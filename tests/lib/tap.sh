@@ -60,6 +60,32 @@ unlike() { # unlike TEXT EXTENDED-REGEX DESCRIPTION
 
 diag() { printf '# %s\n' "$@"; }
 
+# relay_guest GUEST_SCRIPT BIN...: boot the test guest (tests/vm/run-guest)
+# with GUEST_SCRIPT, relay its TAP lines as this file's, then add the
+# runner's own verdict, which covers what lines alone cannot show: no boot,
+# a timeout, a guest script that died before its plan.  Only a qemu that
+# cannot run at all skips the file.
+relay_guest() {
+	local out rc line
+	out=$("$SRC_DIR/tests/vm/run-guest" "$@")
+	rc=$?
+	case $out in
+	"1..0 # SKIP"*)
+		echo "$out"
+		exit 0
+		;;
+	esac
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) ok 0 "${line#ok * - }" ;;
+		"not ok "*) ok 1 "${line#not ok * - }" ;;
+		"1.."*) ;;
+		*) echo "$line" ;;
+		esac
+	done <<<"$out"
+	ok "$rc" "guest booted, ran the script and reported a clean pass"
+}
+
 skip_all() { # a whole file may skip only with a printed reason
 	echo "1..0 # SKIP $*"
 	exit 0

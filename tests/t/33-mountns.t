@@ -159,6 +159,26 @@ conf "$C" "ExecStart=/bin/sh $SD/s.sh" "User=osapi" "PrivateTmp=yes"
 drop
 is "$RC" 226 "PrivateTmp= without CAP_SYS_ADMIN (auto): exit 226"
 
+# --- kernels before 5.12: no mount_setattr(2) -----------------------------------------
+# An outer osapi-launch (root, every capability kept) runs the inner one
+# under SystemCallFilter=~mount_setattr:ENOSYS, which is what an older
+# kernel answers; the inner launcher then remounts each mount beneath the
+# path, found in /proc/self/mountinfo.  The control answers EPERM instead and
+# the launch fails: the filter does reach the inner launcher's call.
+printf '. %s\n%s\n' "$SD/lib.sh" "$all" >"$SD/s.sh"
+chmod 0644 "$SD/s.sh"
+conf "$C" "ExecStart=/bin/sh $SD/s.sh" "User=osapi" "ProtectSystem=full"
+outer=$SCRATCH/outer.conf
+conf "$outer" "ExecStart=$OSAPI_LAUNCH -c $C" "SystemCallFilter=~mount_setattr:ENOSYS"
+run_launch -c "$outer"
+is "$RC:$(get W:$USRD/f):$(get W:$ETCD/f):$(get W:$VARD/f)" 0:EROFS:EROFS:ok \
+	"without mount_setattr (ENOSYS): ProtectSystem=full holds through remounts"
+no_leak "the remount fallback"
+conf "$outer" "ExecStart=$OSAPI_LAUNCH -c $C" "SystemCallFilter=~mount_setattr:EPERM"
+run_launch -c "$outer"
+is "$RC" 226 "control: mount_setattr answering EPERM fails the inner launch (226)"
+like "$ERR" 'ProtectSystem=: mount_setattr\(/[a-z]*\) failed|ProtectSystem=: mount_setattr\(/[a-z]*\) \(EPERM\)' "... naming the call"
+
 # --- the step's failure path ---------------------------------------------------------
 fault=${FAULT_BUILD_DIR:-$SRC_DIR/build-fault}
 if [ -x "$fault/osapi-launch" ]; then

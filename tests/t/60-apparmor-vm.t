@@ -38,28 +38,5 @@ if [ "$use_launcher" = yes ]; then
 	fi
 fi
 
-out=$("$SRC_DIR/tests/vm/run-guest" "$SRC_DIR/tests/vm/apparmor-guest.sh" "${bins[@]}")
-rc=$?
-
-case $out in
-"1..0 # SKIP"*)
-	echo "$out"
-	exit 0
-	;;
-esac
-
-# Renumber the guest's results into this file's sequence; keep its
-# comments; its plan line is replaced by ours.
-while IFS= read -r line; do
-	case $line in
-	"ok "*) ok 0 "${line#ok * - }" ;;
-	"not ok "*) ok 1 "${line#not ok * - }" ;;
-	"1.."*) ;;
-	*) echo "$line" ;;
-	esac
-done <<<"$out"
-
-# The runner's verdict covers what lines alone cannot show: no boot, a
-# timeout, a guest script that died before its plan.
-ok "$rc" "guest booted, ran the script and reported a clean pass"
+relay_guest "$SRC_DIR/tests/vm/apparmor-guest.sh" "${bins[@]}"
 done_testing

@@ -22,37 +22,8 @@ launcher=/usr/sbin/osapi-launch
 probe=/usr/libexec/osapi-probe
 sh=/usr/bin/sh
 dir=/run/osapi-test
-n=0
-
-ok() { # ok STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-	fi
-}
-diag() { printf '%s\n' "$@" | sed 's/^/#   /'; }
-
-# is GOT EXPECTED DESCRIPTION
-is() {
-	if [ "$1" = "$2" ]; then
-		ok 0 "$3"
-	else
-		ok 1 "$3"
-		diag "got:      $1" "expected: $2"
-	fi
-}
-
-# like TEXT PATTERN DESCRIPTION (grep -E)
-like() {
-	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
-		ok 0 "$3"
-	else
-		ok 1 "$3"
-		diag "text:    $(printf '%s\n' "$1" | tail -n 5)" "pattern: $2"
-	fi
-}
+# shellcheck source=tests/vm/guest-tap.sh
+. /etc/osapi-vm/tap.sh
 
 # The launcher only accepts root-owned configs in a root-owned directory
 # that group/other cannot write.
@@ -129,8 +100,6 @@ else
 fi
 
 # value KEY TEXT: the value of KEY=... in the probe's output.
-value() { printf '%s\n' "$2" | sed -n "s/^$1=//p" | head -n 1; }
-
 # The probe calls the label LSM_LABEL; the stand-in says APPARMOR.
 label() {
 	value LSM_LABEL "$1" | grep . || value APPARMOR "$1"
