@@ -25,6 +25,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "plan.h"
@@ -469,6 +471,97 @@ static void private_dev(void)
 		die(STEP_NAMESPACE, errno, "PrivateDevices=: /dev/shm");
 }
 
+/*
+ * The mount attributes a path should now carry, as far as the plan decides
+ * them: the ops at or above it, in order (an attribute change applies to
+ * what is beneath; a tmpfs or hidden mount replaces everything).  Bits not
+ * in *known are the host's.  False when the path is hidden by a mount above
+ * it, and so cannot be looked at.
+ */
+static bool planned_attrs(const struct mount_plan *m, const char *path,
+			  unsigned *known, unsigned *val)
+{
+	*known = *val = 0;
+	for (size_t j = 0; j < m->n; j++) {
+		const struct mount_op *op = &m->v[j];
+		if (!path_under(path, op->path))
+			continue;
+		switch (op->kind) {
+		case MNT_ATTR:
+			*known |= op->attr_set | op->attr_clr;
+			*val = (*val | op->attr_set) & ~op->attr_clr;
+			break;
+		case MNT_HIDE:
+			if (strcmp(path, op->path) != 0)
+				return false;
+			*known = *val = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+					MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+			break;
+		case MNT_TMPFS: /* MS_RDONLY.. MS_NOEXEC: the same four bits */
+			*known = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+				 MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+			*val = (unsigned)op->flags & *known;
+			break;
+		case MNT_DEV:
+			*known = *val = 0;
+			break;
+		}
+	}
+	return true;
+}
+
+/* A later op mounts over the same path: that one is what can be seen. */
+static bool covered_later(const struct mount_plan *m, size_t i)
+{
+	for (size_t j = i + 1; j < m->n; j++)
+		if (m->v[j].kind != MNT_ATTR &&
+		    strcmp(m->v[j].path, m->v[i].path) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The read-back of this step, as verify.c is for the credentials: ask the
+ * kernel (statfs(2)'s f_flags, whose ST_RDONLY..ST_NOEXEC are the
+ * MOUNT_ATTR_* bits) whether every path the plan changed now has the
+ * restrictions planned, and refuse to go on otherwise.  A kernel, a
+ * fallback or a filter that reports success without the effect ends here.
+ */
+static void read_back(const struct mount_plan *m)
+{
+	static const char *const names[] = {"read-only", "nosuid", "nodev",
+					    "noexec"};
+
+	for (size_t i = 0; i < m->n; i++) {
+		const struct mount_op *op = &m->v[i];
+		unsigned known, val, missing;
+		struct statfs sf;
+
+		if (op->kind == MNT_DEV || covered_later(m, i) ||
+		    !planned_attrs(m, op->path, &known, &val))
+			continue;
+		if (statfs(op->path, &sf) < 0)
+			die(STEP_VERIFY, errno, "%s=: cannot read back %s",
+			    op->directive, op->path);
+		if (op->kind == MNT_TMPFS && sf.f_type != TMPFS_MAGIC)
+			die(STEP_VERIFY, 0,
+			    "%s=: %s is not a tmpfs in the agent's mount "
+			    "namespace",
+			    op->directive, op->path);
+		/* Only what the plan takes away: a clear that did not take
+		 * (a file system read-only in itself) leaves the agent with
+		 * less, never more. */
+		missing = val & known & ~(unsigned)sf.f_flags;
+		for (int b = 0; b < 4; b++)
+			if (missing & (1U << b))
+				die(STEP_VERIFY, 0,
+				    "%s=: %s is not %s in the agent's mount "
+				    "namespace, though the kernel accepted the "
+				    "change",
+				    op->directive, op->path, names[b]);
+	}
+}
+
 void mountns_apply(const struct plan *p)
 {
 	const struct mount_plan *m = &p->sandbox.mount;
@@ -521,6 +614,7 @@ void mountns_apply(const struct plan *p)
 			break;
 		}
 	}
+	read_back(m);
 }
 
 /* --------------------------------------------------------------- --check */

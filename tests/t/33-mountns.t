@@ -179,6 +179,17 @@ run_launch -c "$outer"
 is "$RC" 226 "control: mount_setattr answering EPERM fails the inner launch (226)"
 like "$ERR" 'ProtectSystem=: mount_setattr\(/[a-z]*\) failed|ProtectSystem=: mount_setattr\(/[a-z]*\) \(EPERM\)' "... naming the call"
 
+# The step reads back what the kernel reports (statfs(2)) after its mounts:
+# here mount_setattr "succeeds" (errno 0) without doing anything, and the
+# launch must stop there, before the target runs.
+conf "$C" "ExecStart=$P --marker $OUT/ran" "User=osapi" "ReadWritePaths=$OUT" "ProtectSystem=full"
+conf "$outer" "ExecStart=$OSAPI_LAUNCH -c $C" "SystemCallFilter=~mount_setattr:0"
+rm -f "$OUT/ran"
+run_launch -c "$outer"
+is "$RC" 248 "mount_setattr reporting success without effect: the read-back refuses (248)"
+like "$ERR" 'verify: ProtectSystem=: /[a-z]* is not read-only in the agent.s mount namespace' "... naming the path and the attribute"
+ok "$([ ! -e "$OUT/ran" ] && echo 0 || echo 1)" "... and the target never ran"
+
 # --- the step's failure path ---------------------------------------------------------
 fault=${FAULT_BUILD_DIR:-$SRC_DIR/build-fault}
 if [ -x "$fault/osapi-launch" ]; then
