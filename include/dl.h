@@ -46,12 +46,13 @@ const char *dl_open(const char *soname, void **handle,
 		char desc[(sizeof(json) + 3) & ~(size_t)3];                    \
 	}(ident) = {4, sizeof(json), DL_NOTE_TYPE, "FDO", (json)}
 
-/* One optional library: "suggested", as nothing fails without it unless
- * the config asks for its feature. */
-#define DL_NOTE(ident, feature, description, soname)                           \
-	DL_NOTE_JSON(                                                          \
-		ident,                                                         \
-		"[{\"feature\":\"" feature "\",\"description\":\"" description \
-		"\",\"priority\":\"suggested\",\"soname\":[\"" soname "\"]}]")
+/* One optional library.  priority, as the spec has it: "recommended" when
+ * the shipped config uses the feature (with "-", so it still runs without),
+ * else "suggested". */
+#define DL_NOTE(ident, feature, description, priority, soname)                 \
+	DL_NOTE_JSON(ident, "[{\"feature\":\"" feature                         \
+			    "\",\"description\":\"" description                \
+			    "\",\"priority\":\"" priority                      \
+			    "\",\"soname\":[\"" soname "\"]}]")
 
 #endif

@@ -24,7 +24,8 @@
 #include "dl.h"
 
 #define APPARMOR_SONAME "libapparmor.so.1"
-DL_NOTE(apparmor_note, "apparmor", "AppArmorProfile=", APPARMOR_SONAME);
+DL_NOTE(apparmor_note, "apparmor", "AppArmorProfile=", "recommended",
+	APPARMOR_SONAME);
 
 static void *lib;
 static typeof(aa_is_enabled) *p_aa_is_enabled;

@@ -19,7 +19,8 @@
 
 #define SELINUX_SONAME "libselinux.so.1"
 #define SELINUX_MAGIC  0xf97cff8cU /* <linux/magic.h> SELINUX_MAGIC */
-DL_NOTE(selinux_note, "selinux", "SELinuxContext=", SELINUX_SONAME);
+DL_NOTE(selinux_note, "selinux", "SELinuxContext=", "suggested",
+	SELINUX_SONAME);
 
 static void *lib;
 static typeof(is_selinux_enabled) *p_is_selinux_enabled;

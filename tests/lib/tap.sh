@@ -60,6 +60,16 @@ unlike() { # unlike TEXT EXTENDED-REGEX DESCRIPTION
 
 diag() { printf '# %s\n' "$@"; }
 
+# deb_package_of PATH: the Debian package owning PATH, under any of its
+# merged-/usr names (dpkg knows /lib/x86_64-linux-gnu/libc.so.6, not
+# /usr/lib/...); nothing if none.
+deb_package_of() {
+	local p
+	for p in "$1" "$(realpath "$1")" "${1#/usr}" "/usr${1#/usr}"; do
+		dpkg -S "$p" 2>/dev/null | cut -d: -f1 | head -n 1 | grep . && return
+	done
+}
+
 # relay_guest GUEST_SCRIPT BIN...: boot the test guest (tests/vm/run-guest)
 # with GUEST_SCRIPT, relay its TAP lines as this file's, then add the
 # runner's own verdict, which covers what lines alone cannot show: no boot,

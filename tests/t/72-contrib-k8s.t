@@ -103,15 +103,17 @@ like "$(head -n 5 "$df")" 'docs/agent-hardening\.md' "docker: links docs/agent-h
 # (ldd) has its package in the runtime stage.
 build_stage=$(sed -n '/AS build/,/^FROM /p' "$df")
 runtime_stage=$(sed -n '/^FROM debian:12-slim/,$p' "$df")
-for pc in $(grep -o "^[a-z_]* = dependency('[a-z0-9-]*')" "$SRC_DIR/meson.build" | grep -o "'.*'" | tr -d "'"); do
+for pc in $(grep "^[a-z_]* = dependency('" "$SRC_DIR/meson.build" | grep -v 'required:' |
+	sed "s/^[a-z_]* = dependency('\([a-z0-9-]*\)'.*/\1/"); do
 	[ "$pc" = dl ] && continue # in libc
-	pkg=$(dpkg -S "$(pkg-config --variable=pcfiledir "$pc")/$pc.pc" 2>/dev/null | cut -d: -f1)
+	pkg=$(deb_package_of "$(pkg-config --variable=pcfiledir "$pc")/$pc.pc")
+	ok "$([ -n "$pkg" ] && echo 0 || echo 1)" "$pc.pc belongs to a package (${pkg:-none})"
 	like "$build_stage" "[[:space:]]$pkg([[:space:]]|$)" "docker: build stage installs $pkg (meson.build needs $pc)"
 done
 for lib in $(ldd "$OSAPI_LAUNCH" | grep -o '/[^ ]*'); do
-	pkg=$(dpkg -S "$(realpath "$lib")" 2>/dev/null | cut -d: -f1)
-	[ -z "$pkg" ] && pkg=$(dpkg -S "$lib" 2>/dev/null | cut -d: -f1)
+	pkg=$(deb_package_of "$lib")
 	[ "$pkg" = libc6 ] && continue # in every Debian image
+	ok "$([ -n "$pkg" ] && echo 0 || echo 1)" "$(basename "$lib") belongs to a package (${pkg:-none})"
 	like "$runtime_stage" "[[:space:]]$pkg([[:space:]]|$)" "docker: runtime stage installs $pkg (the launcher links $(basename "$lib"))"
 done
 like "$(head -n 5 "$yaml")" 'docs/agent-hardening\.md' "k8s: links docs/agent-hardening.md"

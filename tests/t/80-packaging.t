@@ -53,8 +53,16 @@ if command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null; then
 	like "$contents" "\./usr/share/man/man8/osapi-launch\.8" "... the man page"
 	like "$(dpkg-deb -f "$deb" Depends 2>/dev/null)" "libseccomp2" "its dependencies come from the shared libraries"
 	# dpkg-shlibdeps cannot see dlopen(3): debian/control names them.
-	like "$(dpkg-deb -f "$deb" Recommends 2>/dev/null)" "libapparmor1" "Recommends: libapparmor1 (opened on demand)"
-	like "$(dpkg-deb -f "$deb" Suggests 2>/dev/null)" "libselinux1" "Suggests: libselinux1 (opened on demand)"
+	# Each library in .note.dlopen is in the field its priority names.
+	while read -r prio so; do
+		field=$([ "$prio" = recommended ] && echo Recommends || echo Suggests)
+		lib=$(ldconfig -p | awk -v l="$so" '$1 == l && /x86-64/ && !n++ {print $NF}')
+		pkg=$(deb_package_of "$lib")
+		ok "$([ -n "$pkg" ] && echo 0 || echo 1)" "$so belongs to a package (${pkg:-none})"
+		like "$(dpkg-deb -f "$deb" "$field" 2>/dev/null)" "(^|[ ,])$pkg([ ,]|$)" \
+			"$field: $pkg ($so, $prio in .note.dlopen)"
+	done < <("$SRC_DIR/tools/dlopen-notes" --json "$bin" |
+		python3 -c 'import json,sys; [print(e["priority"], s) for e in json.load(sys.stdin) for s in e["soname"]]')
 else
 	diag "debhelper is not installed (apt-get install debhelper dpkg-dev): the .deb build is skipped"
 fi
