@@ -46,7 +46,8 @@ bool selinux_built(void);
  * unit tests call these to check every symbol resolves. */
 const char *apparmor_library(void);
 const char *selinux_library(void);
-/* -1: SELinux off or absent; else security_getenforce(). */
+/* -1: SELinux off or absent; -2: on, but libselinux cannot be loaded;
+ * else security_getenforce(). */
 int selinux_state(void);
 
 #endif

@@ -231,8 +231,10 @@ static void check_lsm(struct preflight *pf, const struct plan *p)
 			    ? "build and load contrib/selinux/osapi_agent.te"
 			    : NULL,
 		    "%s%s%s",
-		    state >= 0 ? (state == 1 ? "enforcing" : "permissive")
-			       : "disabled or not present",
+		    state >= 0	  ? (state == 1 ? "enforcing" : "permissive")
+		    : state == -2 ? "selinuxfs is mounted, but "
+				    "libselinux.so.1 cannot be loaded"
+				  : "disabled or not present",
 		    c->selinux_context ? "; SELinuxContext= " : "",
 		    c->selinux_context
 			    ? (p->selinux_skipped ? "skipped"

@@ -61,8 +61,11 @@ static bool selinuxfs_mounted(void)
 
 int selinux_state(void)
 {
-	if (!selinuxfs_mounted() || selinux_library() ||
-	    p_is_selinux_enabled() != 1)
+	if (!selinuxfs_mounted())
+		return -1;
+	if (selinux_library())
+		return -2;
+	if (p_is_selinux_enabled() != 1)
 		return -1;
 	return p_security_getenforce();
 }

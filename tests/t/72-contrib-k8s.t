@@ -103,13 +103,13 @@ like "$(head -n 5 "$df")" 'docs/agent-hardening\.md' "docker: links docs/agent-h
 # (ldd) has its package in the runtime stage.
 build_stage=$(sed -n '/AS build/,/^FROM /p' "$df")
 runtime_stage=$(sed -n '/^FROM debian:12-slim/,$p' "$df")
-for pc in $(grep "^[a-z_]* = dependency('" "$SRC_DIR/meson.build" | grep -v 'required:' |
-	sed "s/^[a-z_]* = dependency('\([a-z0-9-]*\)'.*/\1/"); do
+while read -r pc; do
 	[ "$pc" = dl ] && continue # in libc
 	pkg=$(deb_package_of "$(pkg-config --variable=pcfiledir "$pc")/$pc.pc")
 	ok "$([ -n "$pkg" ] && echo 0 || echo 1)" "$pc.pc belongs to a package (${pkg:-none})"
 	like "$build_stage" "[[:space:]]$pkg([[:space:]]|$)" "docker: build stage installs $pkg (meson.build needs $pc)"
-done
+done < <(grep "^[a-z_]* = dependency('" "$SRC_DIR/meson.build" | grep -v 'required:' |
+	sed "s/^[a-z_]* = dependency('\([a-z0-9-]*\)'.*/\1/")
 for lib in $(ldd "$OSAPI_LAUNCH" | grep -o '/[^ ]*'); do
 	pkg=$(deb_package_of "$lib")
 	[ "$pkg" = libc6 ] && continue # in every Debian image
