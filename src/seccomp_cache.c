@@ -98,7 +98,7 @@ static bool cache_key(const struct config *c, struct buf *b)
 {
 	const struct scmp_version *v = seccomp_version();
 	struct stat st;
-	char tmp[160];
+	char tmp[256]; /* fits every field at its widest */
 
 	if (stat("/proc/self/exe", &st) < 0)
 		return false;
