@@ -38,9 +38,14 @@ struct plan {
 	int last_cap;
 
 	bool set_securebits;
-	unsigned securebits;
+	unsigned securebits;	    /* as configured: what the agent gets */
+	unsigned securebits_switch; /* set before the uid change */
+	unsigned securebits_verify; /* read back before exec */
+	bool keep_caps_locked;	    /* the launcher switches uid itself */
 	bool no_new_privs;
 	bool no_new_privs_implied; /* by a seccomp directive, as systemd */
+	/* MemoryDenyWriteExecute= by the kernel as well (PR_SET_MDWE). */
+	bool mdwe;
 
 	struct seccomp_plan seccomp;
 	/* File system and network sandbox (src/landlock.c, src/mountns.c). */
@@ -59,6 +64,9 @@ struct plan {
 
 	/* The target, opened and checked once; executed through exec_fd. */
 	int exec_fd;
+	/* For execve when SystemCallFilter= denies execveat
+	 * (seccomp.exec_call). */
+	char exec_proc_path[32];
 	bool exec_is_script;
 	const char *exec_path;
 	char **argv;

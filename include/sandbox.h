@@ -47,6 +47,7 @@ struct landlock_plan {
 	int ruleset_fd; /* -1: no Landlock domain to enter */
 	uint64_t handled_fs;
 	uint64_t handled_net;
+	uint64_t scoped; /* ABI 6: LANDLOCK_SCOPE_* */
 	struct landlock_rule *rules;
 	size_t nrules;
 	char **notes; /* what was dropped or approximated, for --check */

@@ -39,6 +39,8 @@ struct seccomp_plan {
 	size_t nsyscalls;
 	int default_errno; /* 0: kill the process */
 	int enosys_above;  /* native calls above this number get ENOSYS */
+	/* seccomp_exec_call(): set by the plan, after the filters. */
+	const char *exec_call;
 	uint32_t archs[8];
 	int narchs;
 	/* --learn: the main filter notifies a supervising parent of every
@@ -58,6 +60,11 @@ void seccomp_learn_enable(void);
 bool seccomp_learning(void);
 /* The resolved allow (or deny) set, for the learn report. */
 bool seccomp_filter_allows(const struct seccomp_plan *s, const char *name);
+
+/* The call the launcher execs the agent with once the filters are loaded:
+ * "execveat" or "execve", whichever SystemCallFilter= allows; NULL when it
+ * denies both, which the plan refuses. */
+const char *seccomp_exec_call(const struct config *c);
 
 /* --explain-syscall: which line decides what happens to a call. */
 int seccomp_explain(FILE *out, const struct config *c, const char *name);

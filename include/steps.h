@@ -25,6 +25,7 @@ void umask_apply(const struct plan *p);
 void selinux_apply(const struct plan *p);
 void apparmor_apply(const struct plan *p);
 void no_new_privs_apply(const struct plan *p);
+void mdwe_apply(const struct plan *p);
 void landlock_apply(const struct plan *p);
 void verify_apply(const struct plan *p);
 void seccomp_apply(const struct plan *p);
@@ -41,6 +42,9 @@ void fds_close_inherited(void);
 const char *apparmor_unavailable(const char *profile, int *err);
 const char *selinux_unavailable(const char *context, int *err);
 bool apparmor_built(void);
+/* PR_SET_MDWE (src/mdwe.c): does the kernel have it; its flags now. */
+bool mdwe_available(void);
+int mdwe_read(void);
 bool selinux_built(void);
 /* Load the optional library now (include/dl.h): NULL, or why not.  The
  * unit tests call these to check every symbol resolves. */

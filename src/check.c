@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* --check: the plan, for people (plan_print) and for fleets (JSON). */
+#include <linux/securebits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -70,7 +71,17 @@ void plan_print(FILE *out, const struct plan *p)
 		: p->no_new_privs_implied
 			? "implied by a seccomp directive"
 			: src(&c->at[D_NO_NEW_PRIVILEGES], b, sizeof(b)));
-	fprintf(out, "securebits      %#x\n", p->securebits);
+	fprintf(out, "securebits      %#x%s\n", p->securebits,
+		p->securebits & SECBIT_KEEP_CAPS
+			? "  (keep-caps: execve(2) always clears it, so the "
+			  "agent starts without it, as under systemd)"
+			: "");
+	if (c->memory_deny_write_execute)
+		fprintf(out,
+			"mdwe            seccomp on every ABI the filters "
+			"cover (i386 old_mmap refused)%s\n",
+			p->mdwe ? ", and the kernel's PR_SET_MDWE"
+				: "; this kernel has no PR_SET_MDWE (6.3+)");
 	fprintf(out, "umask           %04o  [%s]\n", (unsigned)p->umask,
 		src(&c->at[D_UMASK], b, sizeof(b)));
 	fprintf(out, "workdir         %s%s\n", p->workdir,

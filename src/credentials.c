@@ -32,6 +32,21 @@ void credentials_change_id_apply(const struct plan *p)
 			    (unsigned)p->gid);
 		return;
 	}
+	if (p->keep_caps_locked) {
+		/* keep-caps is set and locked (src/securebits.c), so the
+		 * permitted set survives; capng_apply() then sets the sets
+		 * staged by capabilities_bounding_apply(). */
+		if (INJECT(STEP_CHANGE_ID) ||
+		    setresgid(p->gid, p->gid, p->gid) < 0 ||
+		    setresuid(p->uid, p->uid, p->uid) < 0)
+			die(STEP_CHANGE_ID, errno,
+			    "setresgid(%u)/setresuid(%u) failed",
+			    (unsigned)p->gid, (unsigned)p->uid);
+		if (capng_apply(CAPNG_SELECT_CAPS) < 0)
+			die(STEP_CHANGE_ID, errno ? errno : EPERM,
+			    "capset() to the planned sets failed");
+		return;
+	}
 	errno = 0;
 	rc = INJECT(STEP_CHANGE_ID)
 		     ? -2

@@ -32,6 +32,7 @@ static const struct {
 	[STEP_SELINUX] = {"selinux", EXIT_SELINUX},
 	[STEP_APPARMOR] = {"apparmor", EXIT_APPARMOR},
 	[STEP_NO_NEW_PRIVS] = {"no-new-privs", EXIT_NO_NEW_PRIVS},
+	[STEP_MDWE] = {"mdwe", EXIT_SECCOMP},
 	[STEP_LANDLOCK] = {"landlock", EXIT_NAMESPACE},
 	[STEP_VERIFY] = {"verify", EXIT_VERIFY},
 	[STEP_SECCOMP] = {"seccomp", EXIT_SECCOMP},

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -15,8 +16,17 @@ void exec_apply(const struct plan *p)
 {
 	if (!p->argv || !p->argv[0])
 		die(STEP_EXEC, EINVAL, "refusing an empty argv");
-	if (!INJECT(STEP_EXEC))
+	if (INJECT(STEP_EXEC))
+		;
+	else if (p->seccomp.exec_call &&
+		 strcmp(p->seccomp.exec_call, "execve") == 0)
+		/* The filter denies execveat; /proc/self/fd/N still names
+		 * the checked file, not whatever is at its path now. */
+		execve(p->exec_proc_path, p->argv, p->envp);
+	else
 		syscall(SYS_execveat, p->exec_fd, "", p->argv, p->envp,
 			AT_EMPTY_PATH);
-	die(STEP_EXEC, errno, "execveat(%s) failed", p->exec_path);
+	die(STEP_EXEC, errno, "%s(%s) failed",
+	    p->seccomp.exec_call ? p->seccomp.exec_call : "execveat",
+	    p->exec_path);
 }

@@ -67,6 +67,8 @@
 #define LANDLOCK_ACCESS_FS_IOCTL_DEV (1ULL << 15) /* ABI 5 */
 #endif
 #define LL_RULE_NET_PORT	  2	      /* ABI 4 */
+#define LL_SCOPE_ABSTRACT_UNIX	  (1ULL << 0) /* ABI 6 */
+#define LL_SCOPE_SIGNAL		  (1ULL << 1) /* ABI 6 */
 #define LL_ACCESS_NET_BIND_TCP	  (1ULL << 0) /* ABI 4 */
 #define LL_ACCESS_NET_CONNECT_TCP (1ULL << 1) /* ABI 4 */
 
@@ -584,6 +586,21 @@ static void check_exec(const struct plan *p, const struct fs_policy *fp,
 	}
 }
 
+/*
+ * Landlock's scopes (ABI 6): the agent cannot connect to an abstract unix
+ * socket, nor signal a process, outside its own domain.  Its own children
+ * share the domain.  Signals stay open when the agent holds CAP_KILL: that
+ * grant exists to signal other users' processes (the management agent's
+ * process provider), which the scope would refuse whatever the capability.
+ */
+static uint64_t scopes(const struct plan *p, int abi)
+{
+	if (abi < 6)
+		return 0;
+	return LL_SCOPE_ABSTRACT_UNIX |
+	       (p->permitted & (1ULL << CAP_KILL) ? 0 : LL_SCOPE_SIGNAL);
+}
+
 static void landlock_build(struct plan *p, const struct config *c,
 			   struct diag *dg, bool *config_error,
 			   bool *host_error)
@@ -611,6 +628,9 @@ static void landlock_build(struct plan *p, const struct config *c,
 	l->handled_net = attr.handled_access_net;
 	if (!l->handled_fs && !l->handled_net)
 		return;
+	attr.scoped = l->scoped = scopes(p, l->abi);
+	if (attr.scoped)
+		size = sizeof(attr);
 
 	b.drop = xcalloc(s->fs.n + 1, sizeof(bool));
 	if (s->landlock_fs) {
@@ -868,11 +888,14 @@ void landlock_scope_plan(struct plan *p)
 	if (l->ruleset_fd >= 0 || !p->no_new_privs || !p->change_id ||
 	    landlock_abi() < 1)
 		return;
-	fd = (int)syscall(SYS_landlock_create_ruleset, &attr,
-			  sizeof(attr.handled_access_fs), 0);
+	attr.scoped = scopes(p, landlock_abi());
+	fd = (int)syscall(
+		SYS_landlock_create_ruleset, &attr,
+		attr.scoped ? sizeof(attr) : sizeof(attr.handled_access_fs), 0);
 	if (fd < 0)
 		return; /* reported by --check's Landlock line */
 	l->ruleset_fd = fd;
+	l->scoped = attr.scoped;
 	if (!l->abi)
 		l->abi = landlock_abi();
 	note(l, "process isolation: no ptrace or memory access to processes "
@@ -926,18 +949,26 @@ void sandbox_print(FILE *out, const struct plan *p)
 	const struct landlock_plan *l = &s->landlock;
 	char b[64];
 
-	if (!s->backends) {
+	if (!s->backends)
 		fputs("sandbox         none configured\n", out);
-		return;
-	}
-	fprintf(out, "sandbox         %s  [%s]\n", backend_text(s->backends),
-		s->why);
+	else
+		fprintf(out, "sandbox         %s  [%s]\n",
+			backend_text(s->backends), s->why);
 	mountns_print(out, &s->mount);
 	if (l->ruleset_fd >= 0 || l->abi)
 		fprintf(out,
-			"landlock        ABI %d, handles fs %#llx net %#llx\n",
+			"landlock        ABI %d, handles fs %#llx net %#llx, "
+			"scoped to its domain: %s%s%s\n",
 			l->abi, (unsigned long long)l->handled_fs,
-			(unsigned long long)l->handled_net);
+			(unsigned long long)l->handled_net,
+			l->scoped & LL_SCOPE_ABSTRACT_UNIX
+				? "abstract-unix-sockets"
+				: "",
+			l->scoped == (LL_SCOPE_ABSTRACT_UNIX | LL_SCOPE_SIGNAL)
+				? " signals"
+			: l->scoped & LL_SCOPE_SIGNAL ? "signals"
+						      : "",
+			!l->scoped ? "nothing (ABI < 6, or no domain)" : "");
 	for (size_t i = 0; i < l->nrules; i++)
 		fprintf(out, "landlock rule   %s  %s (%#llx)\n",
 			l->rules[i].path,

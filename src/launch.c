@@ -43,6 +43,9 @@ void launch(const struct plan *p)
 	/* Last privilege step before the check: from here no exec can gain
 	 * privilege, and a seccomp filter may be loaded unprivileged. */
 	no_new_privs_apply(p);
+	/* MemoryDenyWriteExecute= in the kernel too, where it has it: set
+	 * once, kept across exec, and nothing after this maps memory. */
+	mdwe_apply(p);
 	/* Landlock needs no_new_privs (above) and must precede seccomp, which
 	 * may deny its system calls; the ruleset was built in the plan. */
 	landlock_apply(p);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/capability.h>
+#include <linux/securebits.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -174,7 +175,23 @@ static void plan_capabilities(struct plan *p, const struct config *c,
 	p->permitted = p->change_id ? p->ambient : p->bounding;
 
 	p->set_securebits = c->at[D_SECURE_BITS].line != 0;
-	p->securebits = c->securebits;
+	p->securebits = p->securebits_switch = p->securebits_verify =
+		c->securebits;
+	/*
+	 * capng_change_id() turns keep-caps on for the switch and off after
+	 * it, which a locked keep-caps refuses (EPERM).  Then the launcher
+	 * sets keep-caps with the lock, switches itself, and execve(2) clears
+	 * the bit (it always does; the lock stays): the agent starts with
+	 * the configured bits either way.
+	 */
+	if (p->set_securebits && p->change_id &&
+	    (p->securebits & SECBIT_KEEP_CAPS_LOCKED)) {
+		p->keep_caps_locked = true;
+		p->securebits_switch |= SECBIT_KEEP_CAPS;
+		p->securebits_verify |= SECBIT_KEEP_CAPS;
+	} else if (p->change_id) {
+		p->securebits_verify &= ~(unsigned)SECBIT_KEEP_CAPS;
+	}
 	p->no_new_privs = c->no_new_privileges;
 }
 
@@ -346,6 +363,16 @@ bool plan_build(struct plan *p, const struct config *c, char *const *cmdline,
 
 	if (!seccomp_plan_build(&p->seccomp, c, dg))
 		fail(step, STEP_PLAN_SECCOMP);
+	p->mdwe = c->memory_deny_write_execute && mdwe_available();
+	p->seccomp.exec_call = seccomp_exec_call(c);
+	if (!p->seccomp.exec_call) {
+		diag_add(dg, c->at[D_SYSTEM_CALL_FILTER],
+			 "SystemCallFilter= denies both execveat and execve: "
+			 "the launcher executes the agent with one of them "
+			 "after the filter is loaded (as systemd needs "
+			 "execve), so the agent could never start");
+		fail(step, STEP_CONFIG);
+	}
 	/*
 	 * As under systemd: any seccomp directive implies no_new_privs when
 	 * the target lacks CAP_SYS_ADMIN, which the kernel requires to load a
@@ -359,6 +386,9 @@ bool plan_build(struct plan *p, const struct config *c, char *const *cmdline,
 
 	p->envp = environ_build(c, p, environ, dg);
 	plan_exec(p, c, cmdline, dg, step);
+	if (p->exec_fd >= 0)
+		snprintf(p->exec_proc_path, sizeof(p->exec_proc_path),
+			 "/proc/self/fd/%d", p->exec_fd);
 	plan_lsm(p, c, dg, step);
 	cgroup_plan_build(&p->cgroup, c, dg, step);
 	/* After plan_exec: the target and its loader must stay executable. */

@@ -36,6 +36,7 @@
 #include "plan.h"
 #include "seccomp_plan.h"
 #include "steps.h"
+#include "seccomp_guards.h"
 #include "syscall_groups.h"
 
 /* systemd's architecture names (ConditionArchitecture=) and libseccomp's. */
@@ -389,6 +390,68 @@ static bool in_known(const char *name)
 	return syscall_group_expand("@known", is_name, (void *)name) > 0;
 }
 
+/* Does word (a syscall or @group) cover name? */
+static bool covers(const char *word, const char *name)
+{
+	if (word[0] != '@')
+		return strcmp(word, name) == 0;
+	return syscall_group_expand(word, is_name, (void *)name) > 0;
+}
+
+/* Whether SystemCallFilter=, merged as systemd merges it, lets name
+ * through; where set, *at is the line that decided. */
+static bool config_allows(const struct config *c, const char *name,
+			  struct origin *at)
+{
+	const struct words *lines = &c->syscall_filter;
+	bool allow_list = false, in = false;
+
+	for (size_t i = 0; i < lines->n; i++) {
+		const char *line = lines->v[i].s;
+		bool invert = line[0] == '~';
+		struct words w = {0};
+		const char *why;
+
+		if (i == 0) {
+			allow_list = !invert;
+			in = allow_list && covers("@default", name);
+			if (at)
+				*at = lines->v[i].at;
+		}
+		if (split_words(invert ? line + 1 : line, &w, lines->v[i].at,
+				&why) < 0)
+			abort(); /* validated by the parser */
+		for (size_t j = 0; j < w.n; j++) {
+			char *colon = strchr(w.v[j].s, ':');
+			if (colon)
+				*colon = '\0';
+			if (!covers(w.v[j].s, name))
+				continue;
+			in = invert != allow_list;
+			if (at)
+				*at = lines->v[i].at;
+		}
+		words_clear(&w);
+	}
+	return !lines->n || (allow_list ? in : !in);
+}
+
+/*
+ * After the filters are loaded the launcher still has to execute the
+ * agent.  It uses execveat on the checked descriptor, or execve on
+ * /proc/self/fd/N when the filter denies execveat: either way through a
+ * call the operator's filter allows, so no call is allowed behind the
+ * operator's back and a denial in the config holds for the agent.
+ */
+const char *seccomp_exec_call(const struct config *c)
+{
+	if (config_allows(c, "execveat", NULL))
+		return "execveat";
+	if (config_allows(c, "execve", NULL))
+		return "execve";
+	return NULL;
+}
+
 struct highest {
 	uint32_t arch;
 	int max;
@@ -436,9 +499,6 @@ static bool build_main(struct seccomp_plan *s, const struct config *c,
 		diag_add(dg, at, "seccomp: cannot set up a filter context");
 		return false;
 	}
-	/* The launcher itself still has to execute the target. */
-	if (filtering && s->allow_list)
-		set_add(&set, "execveat", -1);
 	if (set.n)
 		qsort(set.v, set.n, sizeof(*set.v), cmp_entry);
 	for (size_t i = 0; i < set.n && filtering; i++) {
@@ -504,18 +564,6 @@ fail:
 	return false;
 }
 
-#define RULE(act, sys, ...)                                                    \
-	do {                                                                   \
-		int r_ = seccomp_rule_add(ctx, act, SCMP_SYS(sys),             \
-					  __VA_ARGS__);                        \
-		if (r_ < 0 && r_ != -EDOM) {                                   \
-			diag_add(dg, (struct origin){0},                       \
-				 "seccomp: rule on %s failed (%s)", #sys,      \
-				 errno_name(-r_));                             \
-			goto fail;                                             \
-		}                                                              \
-	} while (0)
-
 static bool families_allowed(const struct words *lines, bool *allowed)
 {
 	bool initialized = false;
@@ -546,133 +594,370 @@ static bool families_allowed(const struct words *lines, bool *allowed)
 	return initialized;
 }
 
-/* Filter 2: the restrictions that look at arguments. */
-static bool build_restrict(struct seccomp_plan *s, const struct config *c,
-			   struct diag *dg)
-{
+/* What the restrictions filter is built from: the config, resolved. */
+struct restrict_in {
+	bool on[GR__N];
 	bool allowed[FAMILIES_MAX];
-	bool families = families_allowed(&c->address_families, allowed);
-	scmp_filter_ctx ctx;
-	const uint32_t eperm = SCMP_ACT_ERRNO(EPERM);
+	uint64_t ns_denied;
+	unsigned long personality;
+};
 
-	/* Built whenever any seccomp directive is set: see TIOCSTI below. */
-	/* Other ABIs are the main filter's business: allow them here. */
-	ctx = new_ctx(SCMP_ACT_ALLOW, s, SCMP_ACT_ALLOW);
-	if (!ctx) {
-		diag_add(dg, (struct origin){0}, "seccomp: no filter context");
+/* A guard on a call this libseccomp does not know, matched by number in
+ * instructions put in front of the exported program. */
+struct raw_guard {
+	uint32_t arch;
+	uint32_t nr;
+	const struct guard *g;
+};
+
+struct restrict_out {
+	struct raw_guard raw[32];
+	int nraw;
+	struct diag *dg;
+};
+
+static bool add_rule(scmp_filter_ctx ctx, uint32_t act, int nr,
+		     const struct guard *g, unsigned n,
+		     const struct scmp_arg_cmp *cmp, struct diag *dg)
+{
+	int r = seccomp_rule_add_array(ctx, act, nr, n, cmp);
+
+	/* -EDOM: the call does not exist on this ABI (mmap2 on x86-64). */
+	if (r < 0 && r != -EDOM) {
+		diag_add(dg, (struct origin){0},
+			 "seccomp: a rule on %s failed (%s)", g->call,
+			 errno_name(-r));
 		return false;
 	}
-	if (families) {
-		const uint32_t nosupport = SCMP_ACT_ERRNO(EAFNOSUPPORT);
-		for (int af = 0; af < FAMILIES_MAX; af++)
-			if (!allowed[af])
-				RULE(nosupport, socket, 1,
-				     SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)af));
-		RULE(nosupport, socket, 1,
-		     SCMP_A0(SCMP_CMP_GE, (scmp_datum_t)FAMILIES_MAX));
+	return true;
+}
+
+#define CMP(arg, op, a, b) SCMP_CMP((arg), (op), (scmp_datum_t)(a), (b))
+
+/* The rules for one guard on the one ABI of ctx. */
+static bool add_guard(scmp_filter_ctx ctx, int nr, const struct guard *g,
+		      const struct restrict_in *in, struct diag *dg)
+{
+	const uint32_t eperm = SCMP_ACT_ERRNO(EPERM);
+	const uint32_t nofamily = SCMP_ACT_ERRNO(EAFNOSUPPORT);
+	const scmp_datum_t setid[] = {S_ISUID, S_ISGID};
+	const scmp_datum_t create[] = {O_CREAT, __O_TMPFILE};
+	bool ok = true;
+
+	switch (g->how) {
+	case G_MODE:
+		for (int i = 0; i < 2; i++) {
+			struct scmp_arg_cmp c[] = {CMP(g->a, SCMP_CMP_MASKED_EQ,
+						       setid[i], setid[i])};
+			ok = ok && add_rule(ctx, eperm, nr, g, 1, c, dg);
+		}
+		break;
+	case G_CREATE_MODE:
+		for (int i = 0; i < 2; i++)
+			for (int j = 0; j < 2; j++) {
+				struct scmp_arg_cmp c[] = {
+					CMP(g->a, SCMP_CMP_MASKED_EQ, create[j],
+					    create[j]),
+					CMP(g->b, SCMP_CMP_MASKED_EQ, setid[i],
+					    setid[i])};
+				ok = ok &&
+				     add_rule(ctx, eperm, nr, g, 2, c, dg);
+			}
+		break;
+	case G_WX: {
+		const scmp_datum_t wx = PROT_WRITE | PROT_EXEC;
+		struct scmp_arg_cmp c[] = {
+			CMP(g->a, SCMP_CMP_MASKED_EQ, wx, wx)};
+		ok = add_rule(ctx, eperm, nr, g, 1, c, dg);
+		break;
 	}
-	if (c->restrict_namespaces_set) {
-		uint64_t denied =
-			namespace_flags_all() & ~c->restrict_namespaces;
+	case G_X: {
+		struct scmp_arg_cmp c[] = {
+			CMP(g->a, SCMP_CMP_MASKED_EQ, PROT_EXEC, PROT_EXEC)};
+		ok = add_rule(ctx, eperm, nr, g, 1, c, dg);
+		break;
+	}
+	case G_SHM_X: {
+		struct scmp_arg_cmp c[] = {
+			CMP(g->a, SCMP_CMP_MASKED_EQ, SHM_EXEC, SHM_EXEC)};
+		ok = add_rule(ctx, eperm, nr, g, 1, c, dg);
+		break;
+	}
+	case G_IPC_SHM_X: {
+		/* The kernel takes the call from the low 16 bits only. */
+		struct scmp_arg_cmp c[] = {
+			CMP(0, SCMP_CMP_MASKED_EQ, 0xffff, 21 /* SHMAT */),
+			CMP(g->a, SCMP_CMP_MASKED_EQ, SHM_EXEC, SHM_EXEC)};
+		ok = add_rule(ctx, eperm, nr, g, 2, c, dg);
+		break;
+	}
+	case G_FAMILY:
+		for (int af = 0; af < FAMILIES_MAX && ok; af++) {
+			struct scmp_arg_cmp c[] = {
+				CMP(g->a, SCMP_CMP_EQ, af, 0)};
+			if (!in->allowed[af])
+				ok = add_rule(ctx, nofamily, nr, g, 1, c, dg);
+		}
+		if (ok) {
+			struct scmp_arg_cmp c[] = {
+				CMP(g->a, SCMP_CMP_GE, FAMILIES_MAX, 0)};
+			ok = add_rule(ctx, nofamily, nr, g, 1, c, dg);
+		}
+		break;
+	case G_SOCKETCALL: {
+		/* SYS_SOCKET and SYS_SOCKETPAIR (linux/net.h). */
+		struct scmp_arg_cmp c1[] = {CMP(0, SCMP_CMP_EQ, 1, 0)};
+		struct scmp_arg_cmp c8[] = {CMP(0, SCMP_CMP_EQ, 8, 0)};
+		ok = add_rule(ctx, nofamily, nr, g, 1, c1, dg) &&
+		     add_rule(ctx, nofamily, nr, g, 1, c8, dg);
+		break;
+	}
+	case G_NS_FLAGS:
+	case G_SETNS:
 		for (size_t i = 0; i < sizeof(namespaces) / sizeof(*namespaces);
 		     i++) {
 			scmp_datum_t f = namespaces[i].flag;
-			if (!(denied & f))
-				continue;
-			RULE(eperm, unshare, 1,
-			     SCMP_A0(SCMP_CMP_MASKED_EQ, f, f));
-			RULE(eperm, clone, 1,
-			     SCMP_A0(SCMP_CMP_MASKED_EQ, f, f));
-			RULE(eperm, setns, 1,
-			     SCMP_A1(SCMP_CMP_MASKED_EQ, f, f));
+			struct scmp_arg_cmp c[] = {
+				CMP(g->a, SCMP_CMP_MASKED_EQ, f, f)};
+			if (in->ns_denied & f)
+				ok = ok &&
+				     add_rule(ctx, eperm, nr, g, 1, c, dg);
 		}
-		/* setns(fd, 0) joins whatever fd is: refused once any type is
-		 * restricted.  clone3 keeps its flags in memory a filter
-		 * cannot read: ENOSYS sends glibc and Go back to clone(). */
-		if (denied) {
-			RULE(eperm, setns, 1, SCMP_A1(SCMP_CMP_EQ, 0));
-			RULE(SCMP_ACT_ERRNO(ENOSYS), clone3, 0);
+		/* setns(fd, 0) joins whatever fd is. */
+		if (g->how == G_SETNS && ok) {
+			struct scmp_arg_cmp c[] = {
+				CMP(g->a, SCMP_CMP_EQ, 0, 0)};
+			ok = add_rule(ctx, eperm, nr, g, 1, c, dg);
 		}
+		break;
+	case G_PERSONALITY: {
+		struct scmp_arg_cmp c[] = {
+			CMP(g->a, SCMP_CMP_NE, in->personality, 0)};
+		ok = add_rule(ctx, eperm, nr, g, 1, c, dg);
+		break;
 	}
-	if (c->lock_personality) {
-		unsigned long cur = (unsigned long)personality(0xffffffff);
-		RULE(eperm, personality, 1, SCMP_A0(SCMP_CMP_NE, cur));
-	}
-	if (c->restrict_realtime) {
-		RULE(eperm, sched_setscheduler, 1,
-		     SCMP_A1(SCMP_CMP_EQ, SCHED_FIFO));
-		RULE(eperm, sched_setscheduler, 1,
-		     SCMP_A1(SCMP_CMP_EQ, SCHED_RR));
-		RULE(eperm, sched_setscheduler, 1,
-		     SCMP_A1(SCMP_CMP_GT, SCHED_IDLE));
-		/* sched_setattr's policy is behind a pointer. */
-		RULE(eperm, sched_setattr, 0);
-	}
-	if (c->restrict_suid_sgid) {
-		/* The calls that take a mode, and which argument holds it. */
-		static const struct {
-			int nr;
-			unsigned arg;
-		} mode_calls[] = {
-			{SCMP_SYS(chmod), 1},	 {SCMP_SYS(fchmod), 1},
-			{SCMP_SYS(fchmodat), 2}, {SCMP_SYS(mkdir), 1},
-			{SCMP_SYS(mkdirat), 2},	 {SCMP_SYS(mknod), 1},
-			{SCMP_SYS(mknodat), 2},	 {SCMP_SYS(creat), 1},
+	case G_SCHED_POLICY: {
+		struct scmp_arg_cmp c[][1] = {
+			{CMP(g->a, SCMP_CMP_EQ, SCHED_FIFO, 0)},
+			{CMP(g->a, SCMP_CMP_EQ, SCHED_RR, 0)},
+			/* SCHED_DEADLINE, and any policy or'ed with
+			 * SCHED_RESET_ON_FORK. */
+			{CMP(g->a, SCMP_CMP_GT, SCHED_IDLE, 0)},
 		};
-		const scmp_datum_t bits[] = {S_ISUID, S_ISGID};
-		for (int i = 0; i < 2; i++) {
-			scmp_datum_t b = bits[i];
-			for (size_t j = 0;
-			     j < sizeof(mode_calls) / sizeof(mode_calls[0]);
-			     j++) {
-				int r = seccomp_rule_add(
-					ctx, eperm, mode_calls[j].nr, 1,
-					SCMP_CMP(mode_calls[j].arg,
-						 SCMP_CMP_MASKED_EQ, b, b));
-				if (r < 0 && r != -EDOM) {
-					diag_add(dg, (struct origin){0},
-						 "seccomp: RestrictSUIDSGID= "
-						 "rule failed (%s)",
-						 errno_name(-r));
-					goto fail;
-				}
+		for (int i = 0; i < 3 && ok; i++)
+			ok = add_rule(ctx, eperm, nr, g, 1, c[i], dg);
+		break;
+	}
+	case G_EPERM:
+		ok = add_rule(ctx, eperm, nr, g, 0, NULL, dg);
+		break;
+	case G_ENOSYS:
+		ok = add_rule(ctx, SCMP_ACT_ERRNO(ENOSYS), nr, g, 0, NULL, dg);
+		break;
+	case G_EXEC:
+		break; /* not a rule: see seccomp_exec_call() */
+	}
+	return ok;
+}
+
+/* Only what a BPF program can say without libseccomp's name table. */
+static bool raw_guard_possible(const struct guard *g, uint32_t arch)
+{
+	return g->generic_nr &&
+	       (g->how == G_MODE || g->how == G_EPERM || g->how == G_ENOSYS) &&
+	       (arch == SCMP_ARCH_X86_64 || arch == SCMP_ARCH_X32 ||
+		arch == SCMP_ARCH_X86 || arch == SCMP_ARCH_AARCH64 ||
+		arch == SCMP_ARCH_ARM || arch == SCMP_ARCH_RISCV64);
+}
+
+static bool guards_for_abi(scmp_filter_ctx ctx, uint32_t arch,
+			   const struct restrict_in *in,
+			   struct restrict_out *out)
+{
+	for (int r = 0; r < GR__N; r++) {
+		const struct guard_table *t = guard_table(r);
+		if (!in->on[r])
+			continue;
+		for (size_t i = 0; i < t->nguards; i++) {
+			const struct guard *g = &t->guards[i];
+			int nr;
+			if (!(g->abis & guard_abi_bit(arch)))
+				continue;
+			nr = seccomp_syscall_resolve_name(g->call);
+			if (nr != __NR_SCMP_ERROR) {
+				if (!add_guard(ctx, nr, g, in, out->dg))
+					return false;
+				continue;
 			}
-			/* open and openat: only when creating the file. */
-			RULE(eperm, open, 2,
-			     SCMP_A1(SCMP_CMP_MASKED_EQ, O_CREAT, O_CREAT),
-			     SCMP_A2(SCMP_CMP_MASKED_EQ, b, b));
-			RULE(eperm, openat, 2,
-			     SCMP_A2(SCMP_CMP_MASKED_EQ, O_CREAT, O_CREAT),
-			     SCMP_A3(SCMP_CMP_MASKED_EQ, b, b));
+			if (!raw_guard_possible(g, arch) ||
+			    out->nraw == (int)(sizeof(out->raw) /
+					       sizeof(*out->raw))) {
+				diag_add(out->dg, (struct origin){0},
+					 "seccomp: %s= cannot be enforced: "
+					 "this libseccomp does not know %s",
+					 t->directive, g->call);
+				return false;
+			}
+			out->raw[out->nraw++] = (struct raw_guard){
+				arch, (uint32_t)g->generic_nr, g};
 		}
-		/* openat2's mode is behind a pointer: ENOSYS, and callers
-		 * fall back to openat(). */
-		RULE(SCMP_ACT_ERRNO(ENOSYS), openat2, 0);
 	}
-	/*
-	 * Not a systemd directive: with any filter at all, the agent may not
-	 * push input into a terminal it inherited (TIOCSTI, TIOCLINUX), the
-	 * hole of CVE-2017-5226 in bubblewrap.  Only the low 32 bits of the
-	 * request are compared, as the kernel does (CVE-2019-10063).
-	 */
-	RULE(eperm, ioctl, 1,
-	     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCSTI));
-	RULE(eperm, ioctl, 1,
-	     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCLINUX));
-	if (c->memory_deny_write_execute) {
-		const scmp_datum_t wx = PROT_WRITE | PROT_EXEC;
-		RULE(eperm, mmap, 1, SCMP_A2(SCMP_CMP_MASKED_EQ, wx, wx));
-		RULE(eperm, mprotect, 1,
-		     SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, PROT_EXEC));
-		RULE(eperm, pkey_mprotect, 1,
-		     SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, PROT_EXEC));
-		RULE(eperm, shmat, 1,
-		     SCMP_A2(SCMP_CMP_MASKED_EQ, SHM_EXEC, SHM_EXEC));
+	return true;
+}
+
+/*
+ * Guards on calls libseccomp cannot name, in front of the exported
+ * program: each block matches one ABI and number, and looks at no
+ * argument for any other call, so the kernel's action cache still serves
+ * everything else.  x32 calls arrive as x86-64 with bit 30 set.
+ */
+static void raw_guards_prefix(struct seccomp_prog *prog,
+			      const struct restrict_out *out)
+{
+	struct sock_filter *insns, *p;
+	size_t max = (size_t)out->nraw * 7;
+
+	if (!out->nraw)
+		return;
+	insns = xmalloc((prog->len + max) * sizeof(*insns));
+	p = insns;
+	for (int i = 0; i < out->nraw; i++) {
+		const struct raw_guard *rg = &out->raw[i];
+		uint32_t arch = rg->arch, nr = rg->nr;
+		bool mode = rg->g->how == G_MODE;
+		unsigned char rest = mode ? 5 : 3; /* after the arch jump */
+		uint32_t act = SECCOMP_RET_ERRNO |
+			       (rg->g->how == G_ENOSYS ? ENOSYS : EPERM);
+
+		if (arch == SCMP_ARCH_X32) {
+			arch = SCMP_ARCH_X86_64;
+			nr |= 0x40000000;
+		}
+		*p++ = (struct sock_filter)BPF_STMT(
+			BPF_LD | BPF_W | BPF_ABS,
+			offsetof(struct seccomp_data, arch));
+		*p++ = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+						    arch, 0, rest);
+		*p++ = (struct sock_filter)BPF_STMT(
+			BPF_LD | BPF_W | BPF_ABS,
+			offsetof(struct seccomp_data, nr));
+		*p++ = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+						    nr, 0,
+						    (unsigned char)(rest - 2));
+		if (mode) {
+			/* A mode fits in the argument's low 32 bits. */
+			uint32_t off = offsetof(struct seccomp_data, args) +
+				       8u * rg->g->a;
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+			off += 4;
+#endif
+			*p++ = (struct sock_filter)BPF_STMT(
+				BPF_LD | BPF_W | BPF_ABS, off);
+			*p++ = (struct sock_filter)BPF_JUMP(
+				BPF_JMP | BPF_JSET | BPF_K, S_ISUID | S_ISGID,
+				0, 1);
+		}
+		*p++ = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, act);
 	}
-	return export_bpf(&s->prog[s->n++], ctx, "restrictions", dg);
-fail:
-	seccomp_release(ctx);
-	return false;
+	memcpy(p, prog->insns, prog->len * sizeof(*insns));
+	free(prog->insns);
+	prog->len = (unsigned short)(prog->len + (p - insns));
+	prog->insns = insns;
+}
+
+static scmp_filter_ctx new_ctx_abi(uint32_t arch)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+
+	if (!ctx)
+		return NULL;
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) < 0 ||
+	    seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW) <
+		    0 ||
+	    seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2) < 0 ||
+	    (arch != seccomp_arch_native() &&
+	     (seccomp_arch_add(ctx, arch) < 0 ||
+	      seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE) < 0))) {
+		seccomp_release(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+/*
+ * Filter 2: the restrictions that look at arguments, from the tables in
+ * src/seccomp_guards.c.  One context per ABI, merged: a call can need a
+ * different rule on each (old_mmap on i386 keeps its arguments in memory),
+ * and a libseccomp rule goes to every ABI of its context.  ABIs the filters
+ * do not cover are the main filter's business (killed there): allowed
+ * here.
+ */
+static bool build_restrict(struct seccomp_plan *s, const struct config *c,
+			   struct diag *dg)
+{
+	struct restrict_in in = {0};
+	struct restrict_out out = {.dg = dg};
+	scmp_filter_ctx ctx = NULL;
+
+	in.on[GR_FAMILIES] = families_allowed(&c->address_families, in.allowed);
+	if (c->restrict_namespaces_set)
+		in.ns_denied = namespace_flags_all() & ~c->restrict_namespaces;
+	in.on[GR_NAMESPACES] = in.ns_denied != 0;
+	in.on[GR_PERSONALITY] = c->lock_personality;
+	in.personality = (unsigned long)personality(0xffffffff);
+	in.on[GR_REALTIME] = c->restrict_realtime;
+	in.on[GR_SUID_SGID] = c->restrict_suid_sgid;
+	in.on[GR_MDWE] = c->memory_deny_write_execute;
+	for (int a = 0; a < s->narchs; a++) {
+		scmp_filter_ctx one = new_ctx_abi(s->archs[a]);
+		/*
+		 * Not a systemd directive: with any filter at all, the agent
+		 * may not push input into a terminal it inherited (TIOCSTI,
+		 * TIOCLINUX), the hole of CVE-2017-5226 in bubblewrap.  Only
+		 * the low 32 bits of the request are compared, as the kernel
+		 * does (CVE-2019-10063).
+		 */
+		static const struct guard ioctl_guard = {
+			"ioctl", GA_ALL, G_EPERM, 1, 0, 0};
+		const unsigned long tty[] = {TIOCSTI, TIOCLINUX};
+		bool ok = one != NULL;
+
+		for (int i = 0; i < 2 && ok; i++) {
+			struct scmp_arg_cmp cmp[] = {CMP(1, SCMP_CMP_MASKED_EQ,
+							 0xffffffffu, tty[i])};
+			ok = add_rule(one, SCMP_ACT_ERRNO(EPERM),
+				      SCMP_SYS(ioctl), &ioctl_guard, 1, cmp,
+				      dg);
+		}
+		ok = ok && guards_for_abi(one, s->archs[a], &in, &out);
+		if (ok && ctx && seccomp_merge(ctx, one) < 0) {
+			diag_add(dg, (struct origin){0},
+				 "seccomp: cannot merge the %s rules",
+				 arch_name(s->archs[a]));
+			ok = false;
+		} else if (ok && ctx) {
+			one = NULL; /* merged into ctx, which owns it now */
+		}
+		if (!ok) {
+			if (one)
+				seccomp_release(one);
+			if (ctx)
+				seccomp_release(ctx);
+			if (!dg->n)
+				diag_add(dg, (struct origin){0},
+					 "seccomp: no filter context");
+			return false;
+		}
+		if (!ctx)
+			ctx = one;
+	}
+	if (!ctx)
+		return true;
+	if (!export_bpf(&s->prog[s->n], ctx, "restrictions", dg))
+		return false;
+	raw_guards_prefix(&s->prog[s->n], &out);
+	s->n++;
+	return true;
 }
 
 /* Filter 3: SystemCallLog=. */
@@ -853,6 +1138,11 @@ void seccomp_print(FILE *out, const struct seccomp_plan *s)
 		fputs("seccomp         none\n", out);
 		return;
 	}
+	if (s->exec_call)
+		fprintf(out,
+			"seccomp exec    the launcher execs the agent with %s, "
+			"which the filters allow\n",
+			s->exec_call);
 	for (int i = 0; i < s->n; i++)
 		fprintf(out,
 			"seccomp         filter %d: %s, %u BPF instructions\n",
@@ -948,20 +1238,21 @@ void seccomp_apply(const struct plan *p)
 	}
 }
 
-/* Does word (a syscall or @group) cover name? */
-static bool covers(const char *word, const char *name)
+/* "x86-64, x32" for an ABI mask of include/seccomp_guards.h. */
+static const char *abis_text(unsigned abis, char *buf, size_t len)
 {
-	if (word[0] != '@')
-		return strcmp(word, name) == 0;
-	return syscall_group_expand(word, is_name, (void *)name) > 0;
-}
+	static const char *const names[] = {"x86-64", "x32", "i386", "s390",
+					    "others"};
+	size_t n = 0;
 
-static const char *name_of(int id)
-{
-	for (size_t i = 0; i < directive_count(); i++)
-		if ((int)directive_at(i)->id == id)
-			return directive_at(i)->name;
-	return "?";
+	if (abis == GA_ALL)
+		return "every ABI";
+	buf[0] = '\0';
+	for (unsigned i = 0; i < 5; i++)
+		if (abis & (1u << i))
+			n += (size_t)snprintf(buf + n, n < len ? len - n : 0,
+					      "%s%s", n ? ", " : "", names[i]);
+	return buf;
 }
 
 static const char *act_text(int err, int def, char *buf, size_t len)
@@ -984,7 +1275,7 @@ int seccomp_explain(FILE *out, const struct config *c, const char *name)
 	const struct words *lines = &c->syscall_filter;
 	bool allow_list = false, in = false, initialized = false;
 	struct origin at = {0}, errno_at = c->at[D_SYSTEM_CALL_ERROR_NUMBER];
-	char via[128] = "", buf[64];
+	char via[128] = "", buf[64], abuf[64];
 	int err = -1;
 
 	if (seccomp_syscall_resolve_name(name) == __NR_SCMP_ERROR) {
@@ -1035,8 +1326,7 @@ int seccomp_explain(FILE *out, const struct config *c, const char *name)
 	} else if (allow_list && in) {
 		fprintf(out, "%s: allowed by SystemCallFilter=%s at %s:%u\n",
 			name, via, at.file, at.line);
-	} else if (allow_list && !in_known(name) &&
-		   strcmp(name, "execveat") != 0) {
+	} else if (allow_list && !in_known(name)) {
 		fprintf(out,
 			"%s: fails with ENOSYS: newer than the launcher's "
 			"system call table, so callers can fall back\n",
@@ -1066,42 +1356,50 @@ int seccomp_explain(FILE *out, const struct config *c, const char *name)
 				" (removed by SystemCallFilter=%s at %s:%u)\n",
 				via, at.file, at.line);
 	}
-	/* Calls whose fate also depends on their arguments. */
-	static const struct {
-		const char *call;
-		int id;
-	} args[] = {
-		{"socket", D_RESTRICT_ADDRESS_FAMILIES},
-		{"clone", D_RESTRICT_NAMESPACES},
-		{"clone3", D_RESTRICT_NAMESPACES},
-		{"unshare", D_RESTRICT_NAMESPACES},
-		{"setns", D_RESTRICT_NAMESPACES},
-		{"personality", D_LOCK_PERSONALITY},
-		{"sched_setscheduler", D_RESTRICT_REALTIME},
-		{"sched_setattr", D_RESTRICT_REALTIME},
-		{"chmod", D_RESTRICT_SUID_SGID},
-		{"fchmod", D_RESTRICT_SUID_SGID},
-		{"fchmodat", D_RESTRICT_SUID_SGID},
-		{"open", D_RESTRICT_SUID_SGID},
-		{"openat", D_RESTRICT_SUID_SGID},
-		{"openat2", D_RESTRICT_SUID_SGID},
-		{"creat", D_RESTRICT_SUID_SGID},
-		{"mkdir", D_RESTRICT_SUID_SGID},
-		{"mkdirat", D_RESTRICT_SUID_SGID},
-		{"mknod", D_RESTRICT_SUID_SGID},
-		{"mknodat", D_RESTRICT_SUID_SGID},
-		{"mmap", D_MEMORY_DENY_WRITE_EXECUTE},
-		{"mprotect", D_MEMORY_DENY_WRITE_EXECUTE},
-		{"pkey_mprotect", D_MEMORY_DENY_WRITE_EXECUTE},
-		{"shmat", D_MEMORY_DENY_WRITE_EXECUTE},
+	/* Calls whose fate also depends on their arguments, from the same
+	 * tables the filter is built from. */
+	static const int directive_of[GR__N] = {
+		[GR_SUID_SGID] = D_RESTRICT_SUID_SGID,
+		[GR_MDWE] = D_MEMORY_DENY_WRITE_EXECUTE,
+		[GR_NAMESPACES] = D_RESTRICT_NAMESPACES,
+		[GR_FAMILIES] = D_RESTRICT_ADDRESS_FAMILIES,
+		[GR_REALTIME] = D_RESTRICT_REALTIME,
+		[GR_PERSONALITY] = D_LOCK_PERSONALITY,
+		[GR_EXEC] = D_SYSTEM_CALL_FILTER,
 	};
-	for (size_t i = 0; i < sizeof(args) / sizeof(*args); i++) {
-		const struct origin *o = &c->at[args[i].id];
-		if (strcmp(args[i].call, name) == 0 && o->line)
-			fprintf(out,
-				"%s: also restricted by its arguments: %s= at "
-				"%s:%u\n",
-				name, name_of(args[i].id), o->file, o->line);
+	for (int r = 0; r < GR__N; r++) {
+		const struct guard_table *t = guard_table(r);
+		const struct origin *o = &c->at[directive_of[r]];
+		for (size_t i = 0; i < t->nguards; i++) {
+			const struct guard *g = &t->guards[i];
+			if (strcmp(g->call, name) != 0)
+				continue;
+			if (g->how == G_EXEC) {
+				const char *use = seccomp_exec_call(c);
+				fprintf(out,
+					"%s: %s the launcher to exec the agent "
+					"(it uses %s)%s\n",
+					name,
+					use && strcmp(use, name) == 0
+						? "used by"
+						: "not used by",
+					use ? use : "neither: refused",
+					use && strcmp(use, name) == 0
+						? "; the agent may use it too"
+						: "");
+				break;
+			}
+			if (o->line &&
+			    (r != GR_NAMESPACES ||
+			     namespace_flags_all() & ~c->restrict_namespaces))
+				fprintf(out,
+					"%s: also restricted by its arguments "
+					"(%s): %s= at %s:%u: %s\n",
+					name,
+					abis_text(g->abis, abuf, sizeof(abuf)),
+					t->directive, o->file, o->line,
+					guard_how_text(g->how));
+		}
 	}
 	if (c->syscall_archs.n)
 		fprintf(out,

@@ -6,15 +6,16 @@
 
 /*
  * PR_SET_SECUREBITS needs CAP_SETPCAP, so this runs before the uid change.
- * Only configured bits are set; capng_change_id() sets and clears keep-caps
- * itself around the switch.
+ * The configured bits, plus keep-caps when it is to be locked: the switch
+ * needs it (src/plan.c), and execve(2) clears it again.
  */
 void securebits_apply(const struct plan *p)
 {
 	if (!p->set_securebits)
 		return;
 	if (INJECT(STEP_SECUREBITS) ||
-	    prctl(PR_SET_SECUREBITS, p->securebits, 0, 0, 0) < 0)
+	    prctl(PR_SET_SECUREBITS, p->securebits_switch, 0, 0, 0) < 0)
 		die(STEP_SECUREBITS, errno,
-		    "prctl(PR_SET_SECUREBITS, %#x) failed", p->securebits);
+		    "prctl(PR_SET_SECUREBITS, %#x) failed",
+		    p->securebits_switch);
 }

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "steps.h"
@@ -141,6 +142,14 @@ void verify_apply(const struct plan *p)
 	nnp = field(buf, "NoNewPrivs");
 	if (p->no_new_privs && number(&nnp, 10) != 1)
 		die(STEP_VERIFY, 0, "NoNewPrivs: reads 0, planned 1");
+	if (p->set_securebits &&
+	    prctl(PR_GET_SECUREBITS, 0, 0, 0, 0) != (int)p->securebits_verify)
+		die(STEP_VERIFY, errno, "securebits: read %#x, planned %#x",
+		    (unsigned)prctl(PR_GET_SECUREBITS, 0, 0, 0, 0),
+		    p->securebits_verify);
+	if (p->mdwe && mdwe_read() != 1)
+		die(STEP_VERIFY, errno, "PR_GET_MDWE: reads %d, planned 1",
+		    mdwe_read());
 	if (p->apparmor_profile)
 		verify_apparmor(p);
 }
