@@ -364,6 +364,11 @@ bool plan_build(struct plan *p, const struct config *c, char *const *cmdline,
 	if (!seccomp_plan_build(&p->seccomp, c, dg))
 		fail(step, STEP_PLAN_SECCOMP);
 	p->mdwe = c->memory_deny_write_execute && mdwe_available();
+#ifdef OSAPI_FAULT_INJECTION
+	/* Tests only: the seccomp half of MemoryDenyWriteExecute= alone. */
+	if (getenv("OSAPI_LAUNCH_NO_KERNEL_MDWE"))
+		p->mdwe = false;
+#endif
 	p->seccomp.exec_call = seccomp_exec_call(c);
 	if (!p->seccomp.exec_call) {
 		diag_add(dg, c->at[D_SYSTEM_CALL_FILTER],

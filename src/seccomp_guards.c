@@ -130,7 +130,7 @@ static const struct guard_exempt exec_exempt[] = {
 
 static const struct guard_table tables[GR__N] = {
 	TABLE(GR_SUID_SGID, "RestrictSUIDSGID",
-	      "chmod|mkdir|mknod|creat|open|io_uring", suid_sgid,
+	      "chmod|mkdir|mknod|^creat$|open|io_uring", suid_sgid,
 	      suid_sgid_exempt),
 	TABLE(GR_MDWE, "MemoryDenyWriteExecute",
 	      "mmap|mprotect|shmat|^ipc$|remap|map_", mdwe, mdwe_exempt),
