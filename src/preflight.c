@@ -20,6 +20,7 @@
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "preflight.h"
@@ -324,6 +325,99 @@ static void check_ping(struct preflight *pf, const struct plan *p)
 		    lo, hi, (unsigned)p->gid);
 }
 
+/* Whether the kernel will find the agent's binary unreadable to the agent
+ * at exec (would_dump() in fs/exec.c), which makes the agent non-dumpable.
+ * Mode bits only: an ACL may grant more, so a file with one counts as
+ * readable.  A script's interpreter is what runs, so it never counts. */
+static bool binary_unreadable_to_agent(const struct plan *p)
+{
+	struct stat st;
+	char path[64];
+	mode_t bit = S_IROTH;
+
+	if (p->exec_is_script || p->exec_fd < 0 || fstat(p->exec_fd, &st) < 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", p->exec_fd);
+	if (getxattr(path, "system.posix_acl_access", NULL, 0) >= 0)
+		return false;
+	if (st.st_uid == p->uid)
+		bit = S_IRUSR;
+	else {
+		bool group = st.st_gid == p->gid;
+		for (size_t i = 0; i < p->ngroups; i++)
+			group |= st.st_gid == p->groups[i];
+		if (group)
+			bit = S_IRGRP;
+	}
+	return !(st.st_mode & bit);
+}
+
+/*
+ * Who can read the agent's memory and environment from outside (ptrace,
+ * /proc/PID/mem, /proc/PID/environ, process_vm_readv): by default any
+ * process of its uid.  The kernel refuses a tracer whose permitted set is
+ * not a superset of the agent's (cap_ptrace_access_check()) or, for a
+ * non-dumpable agent, one without CAP_SYS_PTRACE; Yama (ptrace_scope >= 1)
+ * refuses attaching, though not reading /proc/PID/environ.  Landlock does
+ * not help here: it confines the agent, not the processes around it.  The
+ * launcher cannot make the agent non-dumpable itself (execve(2) resets
+ * PR_SET_DUMPABLE), so when none of these holds, it says so.
+ */
+static void check_ptrace(struct preflight *pf, const struct plan *p)
+{
+	char buf[16] = "", remedy[512];
+	int scope = -1;
+	FILE *f;
+
+	if (!p->change_id)
+		return; /* a root agent: only root can trace it */
+	f = fopen("/proc/sys/kernel/yama/ptrace_scope", "re");
+	if (f) {
+		if (fgets(buf, sizeof(buf), f))
+			scope = atoi(buf);
+		fclose(f);
+	}
+	if (p->permitted) {
+		add(pf, PF_OK, "ptrace", NULL,
+		    "the agent holds capabilities: a process of uid %u "
+		    "without all of them cannot trace it or read its memory "
+		    "and environment",
+		    (unsigned)p->uid);
+		return;
+	}
+	if (binary_unreadable_to_agent(p)) {
+		add(pf, PF_OK, "ptrace", NULL,
+		    "%s is not readable by uid %u: the kernel makes the agent "
+		    "non-dumpable, so no process of that uid can trace it or "
+		    "read its memory and environment",
+		    p->exec_path, (unsigned)p->uid);
+		return;
+	}
+	if (scope >= 1) {
+		add(pf, PF_INFO, "ptrace", NULL,
+		    "Yama ptrace_scope=%d: processes of uid %u cannot attach "
+		    "to the agent%s, but can read its /proc/PID/environ",
+		    scope, (unsigned)p->uid,
+		    scope == 1 ? " unless it is their descendant" : "");
+		return;
+	}
+	snprintf(remedy, sizeof(remedy),
+		 "%s, or make %s execute-only (chmod 0711: the kernel then "
+		 "makes the agent non-dumpable); run nothing else as uid %u",
+		 scope < 0 ? "boot with yama in lsm= and set "
+			     "kernel.yama.ptrace_scope=1"
+			   : "sysctl -w kernel.yama.ptrace_scope=1 (and in "
+			     "/etc/sysctl.d)",
+		 p->exec_path, (unsigned)p->uid);
+	add(pf, PF_WARN, "ptrace", remedy,
+	    "%s and the agent holds no capability: any process of uid %u "
+	    "can ptrace it and read its memory and environment",
+	    scope < 0 ? "no Yama (/proc/sys/kernel/yama/ptrace_scope is "
+			"missing)"
+		      : "Yama ptrace_scope=0",
+	    (unsigned)p->uid);
+}
+
 void preflight_run(struct preflight *pf, const struct plan *p)
 {
 	memset(pf, 0, sizeof(*pf));
@@ -339,6 +433,7 @@ void preflight_run(struct preflight *pf, const struct plan *p)
 	check_landlock(pf);
 	check_cgroup(pf, p);
 	check_ping(pf, p);
+	check_ptrace(pf, p);
 }
 
 static const char *const level_name[] = {"ok", "info", "WARN", "FAIL"};
