@@ -11,6 +11,7 @@
  */
 #include <cap-ng.h>
 #include <errno.h>
+#include <grp.h>
 #include <seccomp.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -20,6 +21,8 @@
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -325,6 +328,99 @@ static void check_ping(struct preflight *pf, const struct plan *p)
 		    lo, hi, (unsigned)p->gid);
 }
 
+/* A number from a /proc/sys file; false if it is missing or not one. */
+static bool read_sysctl_number(const char *path, long long *out)
+{
+	char buf[32] = "", *end;
+	FILE *f = fopen(path, "re");
+	bool ok = false;
+
+	if (!f)
+		return false;
+	if (fgets(buf, sizeof(buf), f)) {
+		errno = 0;
+		*out = strtoll(buf, &end, 10);
+		ok = !errno && end != buf && (*end == '\n' || !*end);
+	}
+	fclose(f);
+	return ok;
+}
+
+/* The launch sets every Limit*= while still root, but root may raise a
+ * hard limit only with CAP_SYS_RESOURCE (containers often drop it), and
+ * never RLIMIT_NOFILE above fs.nr_open: setrlimit(2) would fail there. */
+static void check_rlimits(struct preflight *pf, const struct plan *p)
+{
+	long long nr_open = 0;
+	bool resource;
+
+	if (!read_sysctl_number("/proc/sys/fs/nr_open", &nr_open) ||
+	    nr_open < 0)
+		nr_open = 0;
+	capng_get_caps_process();
+	resource = capng_have_capability(CAPNG_EFFECTIVE, CAP_SYS_RESOURCE);
+	for (int i = 0; i < p->nlimits; i++) {
+		int r = p->limit_resource[i];
+		rlim_t want = p->limit_value[i].rlim_max;
+		struct rlimit cur;
+		const char *name = rlimit_directive_name(r);
+
+		if (r == RLIMIT_NOFILE && nr_open && want > (rlim_t)nr_open)
+			add(pf, PF_FAIL, name,
+			    "lower it, or raise fs.nr_open (sysctl)",
+			    "hard limit above fs.nr_open (%llu): the kernel "
+			    "refuses it, even to root",
+			    nr_open);
+		else if (!resource && getrlimit(r, &cur) == 0 &&
+			 want > cur.rlim_max)
+			add(pf, PF_FAIL, name,
+			    "keep it at or below the current hard limit, or "
+			    "give osapi-launch CAP_SYS_RESOURCE (in a "
+			    "container: --cap-add SYS_RESOURCE)",
+			    "raises the hard limit above osapi-launch's own, "
+			    "which needs CAP_SYS_RESOURCE: osapi-launch "
+			    "lacks it");
+	}
+}
+
+/* The launch enters WorkingDirectory= as the agent, after the uid change:
+ * try the same in a child with the agent's identity, so a directory that
+ * is missing or closed to the agent fails here and not at the launch.
+ * The sandbox's mounts are not made here; they only take access away. */
+static void check_workdir(struct preflight *pf, const struct plan *p)
+{
+	int st = 0, err;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return;
+	if (pid == 0) {
+		if (p->change_id && (setgroups(p->ngroups, p->groups) < 0 ||
+				     setresgid(p->gid, p->gid, p->gid) < 0 ||
+				     setresuid(p->uid, p->uid, p->uid) < 0))
+			_exit(255);
+		_exit(chdir(p->workdir) < 0 ? (errno & 0xff) : 0);
+	}
+	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) ||
+	    WEXITSTATUS(st) == 255)
+		return;
+	err = WEXITSTATUS(st);
+	if (!err)
+		add(pf, PF_OK, "WorkingDirectory=", NULL,
+		    "%s can be entered by uid %u", p->workdir,
+		    (unsigned)p->uid);
+	else if (p->workdir_optional && err == ENOENT)
+		add(pf, PF_INFO, "WorkingDirectory=", NULL,
+		    "%s does not exist: the agent starts in / (\"-\")",
+		    p->workdir);
+	else
+		add(pf, PF_FAIL, "WorkingDirectory=",
+		    "create it for the agent's user, or mark it optional "
+		    "with \"-\"",
+		    "%s cannot be entered by uid %u (%s)", p->workdir,
+		    (unsigned)p->uid, errno_name(err));
+}
+
 /* Whether the kernel will find the agent's binary unreadable to the agent
  * at exec (would_dump() in fs/exec.c), which makes the agent non-dumpable.
  * Mode bits only: an ACL may grant more, so a file with one counts as
@@ -365,18 +461,13 @@ static bool binary_unreadable_to_agent(const struct plan *p)
  */
 static void check_ptrace(struct preflight *pf, const struct plan *p)
 {
-	char buf[16] = "", remedy[512];
-	int scope = -1;
-	FILE *f;
+	char remedy[512];
+	long long scope = -1;
 
 	if (!p->change_id)
 		return; /* a root agent: only root can trace it */
-	f = fopen("/proc/sys/kernel/yama/ptrace_scope", "re");
-	if (f) {
-		if (fgets(buf, sizeof(buf), f))
-			scope = atoi(buf);
-		fclose(f);
-	}
+	if (!read_sysctl_number("/proc/sys/kernel/yama/ptrace_scope", &scope))
+		scope = -1;
 	if (p->permitted) {
 		add(pf, PF_OK, "ptrace", NULL,
 		    "the agent holds capabilities: a process of uid %u "
@@ -395,7 +486,7 @@ static void check_ptrace(struct preflight *pf, const struct plan *p)
 	}
 	if (scope >= 1) {
 		add(pf, PF_INFO, "ptrace", NULL,
-		    "Yama ptrace_scope=%d: processes of uid %u cannot attach "
+		    "Yama ptrace_scope=%lld: processes of uid %u cannot attach "
 		    "to the agent%s, but can read its /proc/PID/environ",
 		    scope, (unsigned)p->uid,
 		    scope == 1 ? " unless it is their descendant" : "");
@@ -432,6 +523,8 @@ void preflight_run(struct preflight *pf, const struct plan *p)
 	check_lsm(pf, p);
 	check_landlock(pf);
 	check_cgroup(pf, p);
+	check_rlimits(pf, p);
+	check_workdir(pf, p);
 	check_ping(pf, p);
 	check_ptrace(pf, p);
 }

@@ -36,7 +36,7 @@ launch_agent() {
 		[ "$(readlink "/proc/$apid/exe")" = "$A" ] && return
 		sleep 0.05
 	done
-	diag "the agent did not start: $(cat "/proc/$apid/status" 2>&1 | head -3)"
+	diag "the agent did not start: $(head -n 3 "/proc/$apid/status" 2>&1)"
 }
 stop_agent() {
 	kill "$apid" 2>/dev/null
