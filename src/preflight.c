@@ -11,6 +11,7 @@
  */
 #include <cap-ng.h>
 #include <errno.h>
+#include <grp.h>
 #include <seccomp.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -20,6 +21,9 @@
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "preflight.h"
@@ -324,6 +328,187 @@ static void check_ping(struct preflight *pf, const struct plan *p)
 		    lo, hi, (unsigned)p->gid);
 }
 
+/* A number from a /proc/sys file; false if it is missing or not one. */
+static bool read_sysctl_number(const char *path, long long *out)
+{
+	char buf[32] = "", *end;
+	FILE *f = fopen(path, "re");
+	bool ok = false;
+
+	if (!f)
+		return false;
+	if (fgets(buf, sizeof(buf), f)) {
+		errno = 0;
+		*out = strtoll(buf, &end, 10);
+		ok = !errno && end != buf && (*end == '\n' || !*end);
+	}
+	fclose(f);
+	return ok;
+}
+
+/* The launch sets every Limit*= while still root, but root may raise a
+ * hard limit only with CAP_SYS_RESOURCE (containers often drop it), and
+ * never RLIMIT_NOFILE above fs.nr_open: setrlimit(2) would fail there. */
+static void check_rlimits(struct preflight *pf, const struct plan *p)
+{
+	long long nr_open = 0;
+	bool resource;
+
+	if (!read_sysctl_number("/proc/sys/fs/nr_open", &nr_open) ||
+	    nr_open < 0)
+		nr_open = 0;
+	capng_get_caps_process();
+	resource = capng_have_capability(CAPNG_EFFECTIVE, CAP_SYS_RESOURCE);
+	for (int i = 0; i < p->nlimits; i++) {
+		int r = p->limit_resource[i];
+		rlim_t want = p->limit_value[i].rlim_max;
+		struct rlimit cur;
+		const char *name = rlimit_directive_name(r);
+
+		if (r == RLIMIT_NOFILE && nr_open && want > (rlim_t)nr_open)
+			add(pf, PF_FAIL, name,
+			    "lower it, or raise fs.nr_open (sysctl)",
+			    "hard limit above fs.nr_open (%llu): the kernel "
+			    "refuses it, even to root",
+			    nr_open);
+		else if (!resource && getrlimit(r, &cur) == 0 &&
+			 want > cur.rlim_max)
+			add(pf, PF_FAIL, name,
+			    "keep it at or below the current hard limit, or "
+			    "give osapi-launch CAP_SYS_RESOURCE (in a "
+			    "container: --cap-add SYS_RESOURCE)",
+			    "raises the hard limit above osapi-launch's own, "
+			    "which needs CAP_SYS_RESOURCE: osapi-launch "
+			    "lacks it");
+	}
+}
+
+/* The launch enters WorkingDirectory= as the agent, after the uid change:
+ * try the same in a child with the agent's identity, so a directory that
+ * is missing or closed to the agent fails here and not at the launch.
+ * The sandbox's mounts are not made here; they only take access away. */
+static void check_workdir(struct preflight *pf, const struct plan *p)
+{
+	int st = 0, err;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return;
+	if (pid == 0) {
+		if (p->change_id && (setgroups(p->ngroups, p->groups) < 0 ||
+				     setresgid(p->gid, p->gid, p->gid) < 0 ||
+				     setresuid(p->uid, p->uid, p->uid) < 0))
+			_exit(255);
+		_exit(chdir(p->workdir) < 0 ? (errno & 0xff) : 0);
+	}
+	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) ||
+	    WEXITSTATUS(st) == 255)
+		return;
+	err = WEXITSTATUS(st);
+	if (!err)
+		add(pf, PF_OK, "WorkingDirectory=", NULL,
+		    "%s can be entered by uid %u", p->workdir,
+		    (unsigned)p->uid);
+	else if (p->workdir_optional && err == ENOENT)
+		add(pf, PF_INFO, "WorkingDirectory=", NULL,
+		    "%s does not exist: the agent starts in / (\"-\")",
+		    p->workdir);
+	else
+		add(pf, PF_FAIL, "WorkingDirectory=",
+		    "create it for the agent's user, or mark it optional "
+		    "with \"-\"",
+		    "%s cannot be entered by uid %u (%s)", p->workdir,
+		    (unsigned)p->uid, errno_name(err));
+}
+
+/* Whether the kernel will find the agent's binary unreadable to the agent
+ * at exec (would_dump() in fs/exec.c), which makes the agent non-dumpable.
+ * Mode bits only: an ACL may grant more, so a file with one counts as
+ * readable.  A script's interpreter is what runs, so it never counts. */
+static bool binary_unreadable_to_agent(const struct plan *p)
+{
+	struct stat st;
+	char path[64];
+	mode_t bit = S_IROTH;
+
+	if (p->exec_is_script || p->exec_fd < 0 || fstat(p->exec_fd, &st) < 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", p->exec_fd);
+	if (getxattr(path, "system.posix_acl_access", NULL, 0) >= 0)
+		return false;
+	if (st.st_uid == p->uid)
+		bit = S_IRUSR;
+	else {
+		bool group = st.st_gid == p->gid;
+		for (size_t i = 0; i < p->ngroups; i++)
+			group |= st.st_gid == p->groups[i];
+		if (group)
+			bit = S_IRGRP;
+	}
+	return !(st.st_mode & bit);
+}
+
+/*
+ * Who can read the agent's memory and environment from outside (ptrace,
+ * /proc/PID/mem, /proc/PID/environ, process_vm_readv): by default any
+ * process of its uid.  The kernel refuses a tracer whose permitted set is
+ * not a superset of the agent's (cap_ptrace_access_check()) or, for a
+ * non-dumpable agent, one without CAP_SYS_PTRACE; Yama (ptrace_scope >= 1)
+ * refuses attaching, though not reading /proc/PID/environ.  Landlock does
+ * not help here: it confines the agent, not the processes around it.  The
+ * launcher cannot make the agent non-dumpable itself (execve(2) resets
+ * PR_SET_DUMPABLE), so when none of these holds, it says so.
+ */
+static void check_ptrace(struct preflight *pf, const struct plan *p)
+{
+	char remedy[512];
+	long long scope = -1;
+
+	if (!p->change_id)
+		return; /* a root agent: only root can trace it */
+	if (!read_sysctl_number("/proc/sys/kernel/yama/ptrace_scope", &scope))
+		scope = -1;
+	if (p->permitted) {
+		add(pf, PF_OK, "ptrace", NULL,
+		    "the agent holds capabilities: a process of uid %u "
+		    "without all of them cannot trace it or read its memory "
+		    "and environment",
+		    (unsigned)p->uid);
+		return;
+	}
+	if (binary_unreadable_to_agent(p)) {
+		add(pf, PF_OK, "ptrace", NULL,
+		    "%s is not readable by uid %u: the kernel makes the agent "
+		    "non-dumpable, so no process of that uid can trace it or "
+		    "read its memory and environment",
+		    p->exec_path, (unsigned)p->uid);
+		return;
+	}
+	if (scope >= 1) {
+		add(pf, PF_INFO, "ptrace", NULL,
+		    "Yama ptrace_scope=%lld: processes of uid %u cannot attach "
+		    "to the agent%s, but can read its /proc/PID/environ",
+		    scope, (unsigned)p->uid,
+		    scope == 1 ? " unless it is their descendant" : "");
+		return;
+	}
+	snprintf(remedy, sizeof(remedy),
+		 "%s, or make %s execute-only (chmod 0711: the kernel then "
+		 "makes the agent non-dumpable); run nothing else as uid %u",
+		 scope < 0 ? "boot with yama in lsm= and set "
+			     "kernel.yama.ptrace_scope=1"
+			   : "sysctl -w kernel.yama.ptrace_scope=1 (and in "
+			     "/etc/sysctl.d)",
+		 p->exec_path, (unsigned)p->uid);
+	add(pf, PF_WARN, "ptrace", remedy,
+	    "%s and the agent holds no capability: any process of uid %u "
+	    "can ptrace it and read its memory and environment",
+	    scope < 0 ? "no Yama (/proc/sys/kernel/yama/ptrace_scope is "
+			"missing)"
+		      : "Yama ptrace_scope=0",
+	    (unsigned)p->uid);
+}
+
 void preflight_run(struct preflight *pf, const struct plan *p)
 {
 	memset(pf, 0, sizeof(*pf));
@@ -338,7 +523,10 @@ void preflight_run(struct preflight *pf, const struct plan *p)
 	check_lsm(pf, p);
 	check_landlock(pf);
 	check_cgroup(pf, p);
+	check_rlimits(pf, p);
+	check_workdir(pf, p);
 	check_ping(pf, p);
+	check_ptrace(pf, p);
 }
 
 static const char *const level_name[] = {"ok", "info", "WARN", "FAIL"};

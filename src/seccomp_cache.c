@@ -9,14 +9,18 @@
  * else), its key is compared byte for byte with the key of this launch (the
  * seccomp directives as written, the launcher's version and binary identity
  * (device, inode, size, mtime: this covers the group table compiled into
- * it), libseccomp's version, the architecture), and a checksum covers the
- * whole file.  An upgrade never loads filters an older build compiled.
+ * it), libseccomp's version and the identity of the libseccomp actually
+ * loaded (its GNU build-id and file), the kernel's seccomp API level, the
+ * architecture), and a checksum covers the whole file.  An upgrade, of the
+ * launcher or of libseccomp, never loads filters an older build compiled.
  * A stale, foreign-owned, truncated or corrupt file is never used:
  * the filter is built again and the file replaced (atomically, rename(2)).
  * The kernel still verifies every program when it is loaded.
  */
 #include <dirent.h>
+#include <elf.h>
 #include <errno.h>
+#include <link.h>
 #include <fcntl.h>
 #include <linux/filter.h>
 #include <seccomp.h>
@@ -85,6 +89,98 @@ static void put_words(struct buf *b, const char *name, const struct words *w)
 		put_str(b, w->v[i].s);
 }
 
+/* The loaded object holding a libseccomp address, and its GNU build-id. */
+struct lib_search {
+	uintptr_t addr;
+	const char *name; /* the loader's; "" for the executable itself */
+	char build_id[2 * 64 + 1];
+	bool found;
+};
+
+static void note_build_id(struct lib_search *ls, const char *p, const char *end,
+			  size_t align)
+{
+	while ((size_t)(end - p) >= sizeof(ElfW(Nhdr))) {
+		const ElfW(Nhdr) *n = (const void *)p;
+		size_t name = (n->n_namesz + align - 1) & ~(align - 1);
+		size_t desc = (n->n_descsz + align - 1) & ~(align - 1);
+		const char *d = p + sizeof(*n) + name;
+
+		if (name > (size_t)(end - p) - sizeof(*n) ||
+		    desc > (size_t)(end - d))
+			return;
+		if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 &&
+		    memcmp(p + sizeof(*n), "GNU", 4) == 0 && n->n_descsz > 0 &&
+		    n->n_descsz <= 64) {
+			for (size_t i = 0; i < n->n_descsz; i++)
+				snprintf(ls->build_id + 2 * i, 3, "%02x",
+					 (unsigned char)d[i]);
+			return;
+		}
+		p = d + desc;
+	}
+}
+
+static int find_lib(struct dl_phdr_info *info, size_t size, void *data)
+{
+	struct lib_search *ls = data;
+	bool inside = false;
+
+	(void)size;
+	for (ElfW(Half) i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t start = info->dlpi_addr + ph->p_vaddr;
+		inside |= ph->p_type == PT_LOAD && ls->addr >= start &&
+			  ls->addr - start < ph->p_memsz;
+	}
+	if (!inside)
+		return 0;
+	ls->found = true;
+	ls->name = info->dlpi_name ? info->dlpi_name : "";
+	/* Read from the mapped image: the build-id of the code running now,
+	 * even if the file was replaced since it was loaded. */
+	for (ElfW(Half) i = 0; i < info->dlpi_phnum && !ls->build_id[0]; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		const char *p = (const char *)(info->dlpi_addr + ph->p_vaddr);
+		if (ph->p_type == PT_NOTE)
+			note_build_id(ls, p, p + ph->p_memsz,
+				      ph->p_align == 8 ? 8 : 4);
+	}
+	return 1;
+}
+
+/*
+ * The libseccomp that compiles the filters.  Its version string is not
+ * enough: a distribution update can add syscalls to its tables without
+ * changing it (Debian's 2.5.4-1 to 2.5.4-1+deb12u1 learnt the calls up to
+ * Linux 6.7), and filters compiled before would be reused.  The build-id
+ * names the code that is mapped; the file's identity (device, inode, size,
+ * mtime) covers a library built without one, as a package update replaces
+ * the file.  Linked statically, libseccomp is part of the executable,
+ * whose identity is already in the key.  False when it cannot be known.
+ */
+static bool lib_identity(const void *lib_data, char *out, size_t len)
+{
+	struct lib_search ls = {.addr = (uintptr_t)lib_data};
+	struct stat st;
+
+	dl_iterate_phdr(find_lib, &ls);
+	if (!ls.found)
+		return false;
+	if (!ls.name[0]) {
+		snprintf(out, len, "lib in exe");
+		return true;
+	}
+	if (stat(ls.name, &st) < 0)
+		return false;
+	snprintf(out, len, "lib %s %llu:%llu:%lld:%lld.%ld",
+		 ls.build_id[0] ? ls.build_id : "-",
+		 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+		 (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+		 st.st_mtim.tv_nsec);
+	return true;
+}
+
 /*
  * Everything the compiled filters depend on, in a fixed order; false when
  * it cannot be known, and then the cache is not used.  The launcher
@@ -103,14 +199,21 @@ static bool cache_key(const struct config *c, struct buf *b)
 	if (stat("/proc/self/exe", &st) < 0)
 		return false;
 	put_str(b, MAGIC OSAPI_LAUNCH_VERSION);
+	/* The kernel adds nothing to the compiled program (syscall numbers
+	 * come from libseccomp's tables), but its API level decides which
+	 * actions libseccomp accepts: a filter compiled where SystemCallLog=
+	 * could log must not be loaded where it would be refused. */
 	snprintf(tmp, sizeof(tmp),
-		 "libseccomp %u.%u.%u arch %#x pers %#x "
+		 "libseccomp %u.%u.%u api %u arch %#x pers %#x "
 		 "exe %llu:%llu:%lld:%lld.%ld",
-		 v->major, v->minor, v->micro, seccomp_arch_native(),
-		 (unsigned)personality(0xffffffff),
+		 v->major, v->minor, v->micro, seccomp_api_get(),
+		 seccomp_arch_native(), (unsigned)personality(0xffffffff),
 		 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
 		 (long long)st.st_size, (long long)st.st_mtim.tv_sec,
 		 st.st_mtim.tv_nsec);
+	put_str(b, tmp);
+	if (!lib_identity(v, tmp, sizeof(tmp)))
+		return false;
 	put_str(b, tmp);
 	put_words(b, "SystemCallFilter", &c->syscall_filter);
 	put_words(b, "SystemCallLog", &c->syscall_log);
@@ -344,7 +447,8 @@ bool seccomp_cache_lookup(struct seccomp_plan *s, const struct config *c)
 	if (!enabled)
 		return false;
 	if (!cache_key(c, &key)) {
-		status = "not used (/proc/self/exe cannot be read)";
+		status = "not used (the launcher's or libseccomp's file "
+			 "cannot be identified)";
 		writable = false;
 		free(key.p);
 		return false;

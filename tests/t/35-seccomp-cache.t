@@ -61,6 +61,65 @@ cp "$other" "$file"
 run "stale cache (another config's filters)"
 ok "$([ "$inode" != "$fourth" ] && echo 0 || echo 1)" "a stale file is rebuilt"
 
+# A same-version libseccomp update: Debian's 2.5.4-1 -> 2.5.4-1+deb12u1
+# taught it the syscalls up to Linux 6.7 without changing its version string,
+# so a key on the version alone reuses filters the old tables compiled.  The
+# update is simulated with a copy of the libseccomp the launcher loads, as
+# another build of the same version: another build-id (one byte of the note
+# changed), then no build-id at all (the note's type changed) and only the
+# file's identity left to tell.  The loader takes it from LD_LIBRARY_PATH,
+# which it honours for the launcher (SECURITY.md) and the agent never sees.
+lib=$(ldd "$OSAPI_LAUNCH" | awk '$1 ~ /^libseccomp/ {print $3}')
+check "the launcher loads libseccomp from a file ($lib)" -- test -f "$lib"
+build_id() { readelf -n "$1" | sed -n 's/^ *Build ID: //p'; }
+# patch_note FILE flip|drop: another build-id, or none.
+patch_note() {
+	python3 - "$1" "$2" "$(build_id "$1")" <<'PY'
+import struct, sys
+path, how, bid = sys.argv[1], sys.argv[2], bytes.fromhex(sys.argv[3])
+data = bytearray(open(path, "rb").read())
+desc = data.find(b"GNU\0" + bid)
+assert desc > 12 and data.find(b"GNU\0" + bid, desc + 1) < 0
+desc += 4
+if how == "flip":
+    data[desc] ^= 0xff
+else:  # the note stays, but is no NT_GNU_BUILD_ID (3) any more
+    assert struct.unpack_from("<I", data, desc - 8)[0] == 3
+    struct.pack_into("<I", data, desc - 8, 0x4f53)
+open(path, "wb").write(data)
+PY
+}
+newlib=$SCRATCH/lib/$(basename "$lib")
+mkdir -m 0755 "$SCRATCH/lib"
+cp "$(realpath "$lib")" "$newlib"
+patch_note "$newlib" flip
+ok "$([ -n "$(build_id "$newlib")" ] && [ "$(build_id "$newlib")" != "$(build_id "$lib")" ] && echo 0 || echo 1)" \
+	"the copy has another build-id: $(build_id "$lib") -> $(build_id "$newlib")"
+like "$(LD_LIBRARY_PATH=$SCRATCH/lib ldd "$OSAPI_LAUNCH")" "libseccomp[^ ]* => $newlib " \
+	"with LD_LIBRARY_PATH the launcher loads the copy"
+is "$(LD_LIBRARY_PATH=$SCRATCH/lib "$OSAPI_LAUNCH" --version)" "$("$OSAPI_LAUNCH" --version)" \
+	"the copy runs (same version)"
+rm -f "$cache"/seccomp-*.bpf
+run "libseccomp as installed"
+# ncache: how many cache files the launches so far stored.
+ncache() {
+	local f n=0
+	for f in "$cache"/seccomp-*.bpf; do [ -e "$f" ] && n=$((n + 1)); done
+	echo $n
+}
+is "$(ncache)" 1 "one compiled filter set in the cache"
+LD_LIBRARY_PATH=$SCRATCH/lib run "libseccomp updated, same version"
+is "$(ncache)" 2 "a same-version libseccomp update misses the cache: the filters are compiled again"
+LD_LIBRARY_PATH=$SCRATCH/lib run "libseccomp updated, second launch"
+is "$(ncache)" 2 "the updated library's own filters are then reused"
+patch_note "$newlib" drop
+is "$(build_id "$newlib")" "" "a copy without a build-id"
+LD_LIBRARY_PATH=$SCRATCH/lib run "libseccomp without build-id"
+is "$(ncache)" 3 "without a build-id, the file's identity tells the builds apart"
+touch -d '2001-01-01' "$newlib"
+LD_LIBRARY_PATH=$SCRATCH/lib run "libseccomp without build-id, replaced"
+is "$(ncache)" 4 "and a changed file (mtime) misses the cache"
+
 # A cache directory others can write is not trusted: not read, not written.
 chmod 0777 "$cache"
 rm -f "$cache"/seccomp-*.bpf
