@@ -7,6 +7,7 @@
 # --test --system" (as nobody; it refuses root) loads each case from a
 # private SYSTEMD_UNIT_PATH and dumps the unit it parsed, so every case's
 # expectations are checked against systemd 252's own reading too.
+# shellcheck source=tests/lib/tap.sh disable=SC1003 # backslashes in single quotes are the subject
 . "$(dirname "$0")/../lib/tap.sh"
 need_root
 need_cmd python3
@@ -187,7 +188,7 @@ cdir=$SCRATCH/cases
 mkdir -m 0755 "$cdir"
 python3 "$SCRATCH/corpus.py" prepare "$corpus" "$cdir" >"$SCRATCH/names" || exit 1
 chmod 0644 "$cdir"/*
-while read -r i name; do
+while read -r i _name; do
 	for ext in service conf; do
 		f=$cdir/case$i.$ext
 		[ -e "$f" ] || continue

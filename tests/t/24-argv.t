@@ -4,6 +4,7 @@
 # for --policy-record= (it must run before inherited descriptors are
 # closed) used to read up to "--" instead, so a target argument such as
 # --policy-record=fd:7 redirected the launcher's record to the caller's fd 7.
+# shellcheck source=tests/lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
 need_root
 setup_launch
