@@ -113,6 +113,8 @@ struct limit {
  */
 struct config {
 	const char *path;
+	struct words dropins;	  /* --unit: the drop-ins read, in order; each
+				   * value's origin points into this list */
 	struct origin at[D__MAX]; /* last assignment of each directive */
 
 	struct words exec_start; /* unquoted words; [0] is the path */
@@ -213,6 +215,10 @@ bool config_load(struct config *c, const char *path, struct diag *dg);
 bool config_parse_text(struct config *c, char *text, struct diag *dg);
 /* The trust checks shared by the config, EnvironmentFile= and the binary. */
 int trusted_open(const char *path, int flags, bool follow, const char **why);
+/* A directory whose entries are read (unit drop-ins): the same walk, and
+ * the directory itself writable by root alone.  Returns an O_DIRECTORY
+ * descriptor or -errno. */
+int trusted_dir_open(const char *path, const char **why);
 /* Reads a trusted file whole (at most max bytes) into a NUL-terminated
  * buffer. */
 char *trusted_read(const char *path, size_t max, size_t *len, const char **why,

@@ -9,13 +9,18 @@
 /*
  * --unit FILE.service: a systemd unit's [Service] section read as the
  * launcher's config (src/config.c), so one hardened unit serves systemd
- * hosts and every other host.
+ * hosts and every other host.  Its drop-ins (the .conf files in
+ * NAME.service.d/, the dashed-prefix and service.d/ ones) are read as systemd
+ * reads them, from the unit's own directory and systemd's system unit search
+ * path.
  */
 struct unit_import {
 	bool drop_unsupported; /* --drop-unsupported */
 	struct words applied;  /* "Name=" for each directive taken over */
 	struct words ignored;  /* service-manager directives (Type=, ...) */
 	struct words dropped;  /* exec directives osapi-launch lacks */
+	struct words dropins;  /* drop-ins applied, in order */
+	struct words masked;   /* drop-ins masked by a /dev/null symlink */
 };
 
 bool systemd_manager_directive(const char *name); /* src/systemd_names.c */

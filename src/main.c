@@ -22,20 +22,49 @@
 #include "steps.h"
 #include "syscall_groups.h"
 
-/* The last --policy-record= on the command line, before getopt runs. */
+static const struct option opts[] = {
+	{"config", required_argument, NULL, 'c'},
+	{"check", no_argument, NULL, 'C'},
+	{"json", no_argument, NULL, 'J'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{"list-directives", no_argument, NULL, 'D'},
+	{"list-steps", no_argument, NULL, 'S'},
+	{"print-filter", no_argument, NULL, 'P'},
+	{"syscall-filter", no_argument, NULL, 'G'},
+	{"expand", no_argument, NULL, 'E'},
+	{"explain-syscall", required_argument, NULL, 'X'},
+	{"policy-record", required_argument, NULL, 'R'},
+	{"unit", required_argument, NULL, 'U'},
+	{"drop-unsupported", no_argument, NULL, 'Z'},
+	{"print-config", no_argument, NULL, 'Y'},
+	{"learn", no_argument, NULL, 'L'},
+	{NULL, 0, NULL, 0},
+};
+
+/* "+": options end at the first non-option, so the command's own options
+ * are never taken for ours. */
+#define SHORT_OPTS "+c:hV"
+
+/*
+ * The last --policy-record= among our options, before the startup close.
+ * getopt_long itself finds it, with the table the real pass uses, so both
+ * agree on where the options end (the first non-option: the target's own
+ * "--policy-record=fd:7" is its argument, not ours), on abbreviations
+ * ("--policy-rec=") and on which options take the next word as their
+ * value ("-c --policy-record=fd:7" names a config file).
+ */
 static const char *policy_record_option(int argc, char **argv)
 {
 	const char *v = "syslog";
+	int o;
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			break;
-		if (strncmp(argv[i], "--policy-record=", 16) == 0)
-			v = argv[i] + 16;
-		else if (strcmp(argv[i], "--policy-record") == 0 &&
-			 i + 1 < argc)
-			v = argv[++i];
-	}
+	opterr = 0; /* the real pass reports bad options */
+	while ((o = getopt_long(argc, argv, SHORT_OPTS, opts, NULL)) != -1)
+		if (o == 'R')
+			v = optarg;
+	opterr = 1;
+	optind = 0; /* glibc: a full reset for the real pass */
 	return v;
 }
 
@@ -103,25 +132,6 @@ static void refuse_setuid(void)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"check", no_argument, NULL, 'C'},
-		{"json", no_argument, NULL, 'J'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{"list-directives", no_argument, NULL, 'D'},
-		{"list-steps", no_argument, NULL, 'S'},
-		{"print-filter", no_argument, NULL, 'P'},
-		{"syscall-filter", no_argument, NULL, 'G'},
-		{"expand", no_argument, NULL, 'E'},
-		{"explain-syscall", required_argument, NULL, 'X'},
-		{"policy-record", required_argument, NULL, 'R'},
-		{"unit", required_argument, NULL, 'U'},
-		{"drop-unsupported", no_argument, NULL, 'Z'},
-		{"print-config", no_argument, NULL, 'Y'},
-		{"learn", no_argument, NULL, 'L'},
-		{NULL, 0, NULL, 0},
-	};
 	const char *path = OSAPI_LAUNCH_CONF;
 	bool check = false, json = false, print_filter = false;
 	bool groups = false, expand = false;
@@ -161,9 +171,7 @@ int main(int argc, char **argv)
 			    "OSAPI_LAUNCH_FAULT=%s: no such step", f);
 	}
 #endif
-	/* "+": options end at the first non-option, so the command's own
-	 * options are never taken for ours. */
-	while ((o = getopt_long(argc, argv, "+c:hV", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, SHORT_OPTS, opts, NULL)) != -1) {
 		switch (o) {
 		case 'c':
 			path = optarg;

@@ -42,8 +42,9 @@ static const char *file_untrusted(const struct stat *st)
 }
 
 /* Walks an absolute path from "/" without following any symlink, checking
- * each directory on the way, and opens the last component. */
-static int walk_open(const char *path, int flags, const char **why)
+ * each directory on the way, and opens the last component: a file, or with
+ * dir set a directory whose entries are read (unit drop-ins). */
+static int walk_open(const char *path, int flags, bool dir, const char **why)
 {
 	char buf[PATH_MAX];
 	char *comp, *next;
@@ -115,7 +116,16 @@ static int walk_open(const char *path, int flags, const char **why)
 		fd = -e;
 		goto out;
 	}
-	if ((*why = file_untrusted(&st))) {
+	if (dir)
+		/* Sticky is no excuse here: whoever can add an entry can add a
+		 * drop-in, or a mask that hides one. */
+		*why = !S_ISDIR(st.st_mode) ? "is not a directory"
+		       : (st.st_mode & (S_IWGRP | S_IWOTH))
+			       ? "is writable by group or others"
+			       : dir_untrusted(&st);
+	else
+		*why = file_untrusted(&st);
+	if (*why) {
 		close(fd);
 		fd = -EPERM;
 	}
@@ -136,7 +146,7 @@ int trusted_open(const char *path, int flags, bool follow, const char **why)
 	int fd;
 
 	if (!follow)
-		return walk_open(path, flags, why);
+		return walk_open(path, flags, false, why);
 	if (path[0] != '/') {
 		*why = "is not an absolute path";
 		return -EINVAL;
@@ -168,8 +178,13 @@ int trusted_open(const char *path, int flags, bool follow, const char **why)
 				       : "cannot be resolved";
 		return -errno;
 	}
-	fd = walk_open(real, flags, why);
+	fd = walk_open(real, flags, false, why);
 	return fd;
+}
+
+int trusted_dir_open(const char *path, const char **why)
+{
+	return walk_open(path, O_RDONLY | O_DIRECTORY, true, why);
 }
 
 char *trusted_read(const char *path, size_t max, size_t *len, const char **why,

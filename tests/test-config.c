@@ -146,6 +146,21 @@ static void test_config(void)
 	ok(c.ambient.set && c.ambient.mask == 1ULL << 13,
 	   "AmbientCapabilities= parsed");
 
+	ok(parse(&c,
+		 "[Launch]\nEnvironment=W=C:\\\\\n"
+		 "CapabilityBoundingSet=CAP_NET_RAW\n",
+		 e, sizeof(e)) &&
+		   c.environment.n == 1 &&
+		   strcmp(c.environment.v[0].s, "W=C:\\") == 0 &&
+		   c.bounding.set && c.bounding.mask == 1ULL << 13 &&
+		   c.at[D_CAPABILITY_BOUNDING_SET].line == 3,
+	   "an escaped backslash at the end of a line is not a continuation");
+	ok(parse(&c, "[Launch]\r\nEnvironment=A=1 \\\r\n# c\r\n B=2 \\", e,
+		 sizeof(e)) &&
+		   c.environment.n == 2 &&
+		   strcmp(c.environment.v[1].s, "B=2") == 0 &&
+		   c.environment.v[1].at.line == 2,
+	   "CRLF lines, a comment inside a continuation, one open at EOF");
 	ok(!parse(&c, "[Launch]\nFoo=bar\n", e, sizeof(e)) &&
 		   strstr(e, "t.conf:2: unknown directive Foo=") != NULL,
 	   "unknown key names file:line and the key");
