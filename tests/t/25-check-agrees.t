@@ -38,22 +38,6 @@ trap cleanup EXIT
 printf 'AGREE_FROM_FILE=1\n' >"$SCRATCH/agree.env"
 chmod 0644 "$SCRATCH/agree.env"
 
-# Disagreements known today, each a finding another change fixes: the case
-# is reported as TODO (TAP), so it shows and does not fail the file.  Remove
-# the entry with the fix; prove then reports a passing TODO if one is left.
-declare -A known
-# TODO(finding: SecureBits=keep-caps-locked): a non-root launch exits 217
-# (change-id) while --check accepts it; the securebits combinations with
-# keep-caps-locked are listed below, where they are generated.
-known[conf-osapi-launch.management]="SecureBits=keep-caps-locked: the launch exits 217, --check accepts"
-known[corpus-securebits-management]=${known[conf-osapi-launch.management]}
-# TODO(finding: execveat and SIGSYS): a filter denying execveat kills the
-# launcher's own execveat(2) with SIGSYS, or fails it with the errno, while
-# --check accepts the config.
-known[corpus-seccomp-deny-execveat]="SystemCallFilter=~execveat: the launcher's execveat dies of SIGSYS, --check accepts"
-known[corpus-seccomp-deny-exec-both]=${known[corpus-seccomp-deny-execveat]}
-known[corpus-seccomp-deny-execveat-errno]="SystemCallFilter=~execveat with an errno: the launcher's execveat fails (exit 203), --check accepts"
-
 # agree NAME ARGS...: --check and a launch with the same ARGS (a -c or
 # --unit option); one TAP line.
 agreed=0 both_ran=0 both_refused=0
@@ -82,19 +66,10 @@ agree() {
 	fi
 	if [ -z "$verdict" ]; then
 		agreed=$((agreed + 1))
-		[ -n "${known[$name]}" ] && {
-			_tap_n=$((_tap_n + 1))
-			echo "ok $_tap_n - $name: --check and the launch agree # TODO ${known[$name]}"
-		}
-		[ -z "${known[$name]}" ] && ok 0 "$name: --check and the launch agree (check $crc, launch $lrc, target ran: $ran)"
+		ok 0 "$name: --check and the launch agree (check $crc, launch $lrc, target ran: $ran)"
 		return
 	fi
-	if [ -n "${known[$name]}" ]; then
-		_tap_n=$((_tap_n + 1))
-		echo "not ok $_tap_n - $name: $verdict # TODO ${known[$name]}"
-	else
-		ok 1 "$name: $verdict"
-	fi
+	ok 1 "$name: $verdict"
 	{
 		echo "config ($*):"
 		grep -v '^#' "${@: -1}" | grep .
@@ -168,10 +143,6 @@ for who in root osapi; do
 				"AmbientCapabilities=CAP_NET_RAW CAP_KILL" \
 				"CapabilityBoundingSet=CAP_NET_RAW CAP_KILL" \
 				"SecureBits=${bits# }"
-			# TODO(finding: SecureBits=keep-caps-locked): see above.
-			case $bits in
-			*keep-caps-locked*) known[$n]=${known[conf-osapi-launch.management]} ;;
-			esac
 		fi
 		agree "$n" -c "$D/$n.conf"
 	done
