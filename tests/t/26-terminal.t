@@ -112,7 +112,7 @@ scenario() {
 	TH=$OUT/$name.thief
 	rm -f "$TH"
 	DRIVE=$(timeout 60 python3 "$SCRATCH/drive.py" "$name" "$T" "$TH" "$@")
-	diag "$name: $(cat "$TH" 2>/dev/null | tr '\n' ' ')"
+	diag "$name: $({ tr '\n' ' ' <"$TH"; } 2>/dev/null)"
 }
 
 thief() { sed -n "s/^$1=//p" "$TH" 2>/dev/null | head -n 1; }
@@ -140,22 +140,21 @@ check_thief() {
 	is "$(thief THIEF_TTY_NR)" 0 "$name: the agent's child has no controlling terminal"
 }
 
-L="$OSAPI_LAUNCH -c $C -- $P --tty-thief"
+L=("$OSAPI_LAUNCH" -c "$C" -- "$P" --tty-thief)
 
-scenario job $L "$OUT/job.thief"
+scenario job "${L[@]}" "$OUT/job.thief"
 check_thief job 0
 like "$DRIVE" "SHELL_GOT_SECRET=1" "job: the shell received the secret line"
 
-scenario child sh -c "'$L $OUT/child.thief; true'"
+scenario child sh -c "'${L[*]} $OUT/child.thief; true'"
 check_thief child 1
 like "$DRIVE" "SHELL_GOT_SECRET=1" "child: the shell received the secret line"
 
-scenario setsid setsid $L "$OUT/setsid.thief"
+scenario setsid setsid "${L[@]}" "$OUT/setsid.thief"
 check_thief setsid 1
 like "$DRIVE" "SHELL_GOT_SECRET=1" "setsid: the shell received the secret line"
 
-# shellcheck disable=SC2086 # $L is the command line, split on purpose
-scenario direct $L "$OUT/direct.thief"
+scenario direct "${L[@]}" "$OUT/direct.thief"
 check_thief direct 1
 like "$DRIVE" "LAUNCH_STATUS=0" "direct: the launch as session leader of the terminal succeeds (no SIGHUP kills it)"
 
