@@ -329,8 +329,7 @@ static void tty_thief(const char *path)
 /* Inherited state only the process itself can read (prctl(2)). */
 static void state(void)
 {
-	int v = -1;
-	long mode = -1;
+	int v = -1, mode = -1;
 
 	printf("PERSONALITY=%#x\n", (unsigned)personality(0xffffffff));
 	printf("SCHED_POLICY=%d\n", sched_getscheduler(0));
@@ -343,7 +342,7 @@ static void state(void)
 	if (prctl(PR_GET_CHILD_SUBREAPER, &v, 0, 0, 0) == 0)
 		printf("SUBREAPER=%d\n", v);
 	if (syscall(SYS_get_mempolicy, &mode, NULL, 0UL, NULL, 0UL) == 0)
-		printf("MEMPOLICY=%ld\n", mode);
+		printf("MEMPOLICY=%d\n", mode);
 	printf("TIMERSLACK=%d\n", prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0));
 }
 
