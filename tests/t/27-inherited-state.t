@@ -45,13 +45,13 @@ EOF
 # (the launcher's, then the agent's: it execs in place) and STATE (the
 # probe's report).
 start() {
-	local oom=$1 i
+	local oom=$1 _
 	shift
 	STATE=$SCRATCH/state.$RANDOM
 	python3 "$SCRATCH/setstate.py" "$oom" "$@" \
 		"$OSAPI_LAUNCH" -c "$C" -- "$P" --state --sleep 60 >"$STATE" 2>&1 &
 	PID=$!
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		grep -q '^READY=1' "$STATE" && break
 		kill -0 "$PID" 2>/dev/null || break
 		sleep 0.1
@@ -138,7 +138,8 @@ stop
 # A container without CAP_SYS_NICE and CAP_SYS_RESOURCE: what cannot be
 # undone without them and only makes the agent less favoured stays
 # (a raised nice value, a raised oom_score_adj); the rest is reset.
-drop=(setpriv --bounding-set=-sys_nice,-sys_resource --inh-caps=-sys_nice,-sys_resource)
+caps=-sys_nice,-sys_resource
+drop=(setpriv "--bounding-set=$caps" "--inh-caps=$caps")
 start 500 chrt -f 50 nice -n 10 "${drop[@]}"
 is "$(state READY)" 1 "without CAP_SYS_NICE/CAP_SYS_RESOURCE: the agent runs"
 is "$(stat_field 41)" 0 "without CAP_SYS_NICE: SCHED_FIFO is still left for SCHED_OTHER (that needs no capability)"
