@@ -13,11 +13,11 @@ void launch(const struct plan *p)
 	/* The caller's blocked and ignored signals would survive exec. */
 	signals_apply(p);
 	/* A session of its own and no terminal it could read, as systemd
-	 * gives every service: before anything else, so no later failure
-	 * leaves a process on the caller's terminal; after signals_apply(),
-	 * whose empty mask lets the SIGHUP that TIOCNOTTY sends a session
-	 * leader be discarded while ignored.  The replacement descriptors
-	 * were opened in the plan, as root. */
+	 * gives every service, first as in its exec child: nothing later
+	 * needs the terminal (die() still writes to stderr, now write-only).
+	 * After signals_apply(), whose empty mask lets the SIGHUP that
+	 * TIOCNOTTY sends a session leader be discarded while ignored.  The
+	 * replacement descriptors were opened in the plan, as root. */
 	session_apply(p);
 	/* Hard limits can only be raised while root. */
 	rlimits_apply(p);
