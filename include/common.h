@@ -20,20 +20,32 @@ enum exit_code {
 	EXIT_INSECURE = 77,	 /* sysexits EX_NOPERM: setuid, AT_SECURE */
 	EXIT_CONFIG = 78,	 /* sysexits EX_CONFIG: invalid config */
 	EXIT_CHDIR = 200,	 /* systemd EXIT_CHDIR */
+	EXIT_NICE = 201,	 /* systemd EXIT_NICE */
 	EXIT_FDS = 202,		 /* systemd EXIT_FDS */
 	EXIT_EXEC = 203,	 /* systemd EXIT_EXEC */
 	EXIT_LIMITS = 205,	 /* systemd EXIT_LIMITS */
+	EXIT_OOM_ADJUST = 206,	 /* systemd EXIT_OOM_ADJUST */
 	EXIT_SIGNAL_MASK = 207,	 /* systemd EXIT_SIGNAL_MASK */
+	EXIT_STDIN = 208,	 /* systemd EXIT_STDIN */
+	EXIT_STDOUT = 209,	 /* systemd EXIT_STDOUT */
+	EXIT_IOPRIO = 211,	 /* systemd EXIT_IOPRIO */
+	EXIT_TIMERSLACK = 212,	 /* systemd EXIT_TIMERSLACK */
 	EXIT_SECUREBITS = 213,	 /* systemd EXIT_SECUREBITS */
+	EXIT_SETSCHEDULER = 214, /* systemd EXIT_SETSCHEDULER */
+	EXIT_CPUAFFINITY = 215,	 /* systemd EXIT_CPUAFFINITY */
 	EXIT_GROUP = 216,	 /* systemd EXIT_GROUP */
 	EXIT_USER = 217,	 /* systemd EXIT_USER */
 	EXIT_CAPABILITIES = 218, /* systemd EXIT_CAPABILITIES */
 	EXIT_CGROUP = 219,	 /* systemd EXIT_CGROUP */
+	EXIT_SETSID = 220,	 /* systemd EXIT_SETSID */
+	EXIT_STDERR = 222,	 /* systemd EXIT_STDERR */
 	EXIT_NO_NEW_PRIVS = 227, /* systemd EXIT_NO_NEW_PRIVILEGES */
 	EXIT_SECCOMP = 228,	 /* systemd EXIT_SECCOMP */
 	EXIT_NAMESPACE = 226,	 /* systemd EXIT_NAMESPACE: sandbox setup */
 	EXIT_SELINUX = 229,	 /* systemd EXIT_SELINUX_CONTEXT */
+	EXIT_PERSONALITY = 230,	 /* systemd EXIT_PERSONALITY */
 	EXIT_APPARMOR = 231,	 /* systemd EXIT_APPARMOR_PROFILE */
+	EXIT_NUMA_POLICY = 242,	 /* systemd EXIT_NUMA_POLICY */
 	EXIT_VERIFY = 248,	 /* ours: process state differs from the plan */
 };
 
@@ -44,8 +56,21 @@ enum exit_code {
  */
 enum step {
 	STEP_SIGNALS,
+	STEP_SESSION,
+	STEP_STDIN,
+	STEP_STDOUT,
+	STEP_STDERR,
 	STEP_RLIMITS,
 	STEP_CGROUP,
+	STEP_PERSONALITY,
+	STEP_SCHED,
+	STEP_NICE,
+	STEP_CPU_AFFINITY,
+	STEP_IOPRIO,
+	STEP_TIMER_SLACK,
+	STEP_OOM,
+	STEP_NUMA,
+	STEP_PRCTL,
 	STEP_NAMESPACE,
 	STEP_SELINUX,
 	STEP_APPARMOR,

@@ -2,6 +2,7 @@
 #ifndef OSAPI_LAUNCH_PLAN_H
 #define OSAPI_LAUNCH_PLAN_H
 
+#include <sched.h>
 #include <stdio.h>
 #include <sys/resource.h>
 #include <sys/types.h>
@@ -82,6 +83,32 @@ struct plan {
 	/* Opened before the drop, read back just before exec. */
 	int status_fd;
 	int apparmor_exec_fd;
+	int stat_fd; /* /proc/self/stat: session, tty, nice, policy */
+
+	/* Session and terminal (src/session.c). */
+	int session_action; /* enum session_action */
+	int ctty_fd;	    /* the controlling terminal, for TIOCNOTTY */
+	int stdio_fd[3];    /* dup2'd onto 0-2; -1: keep what is there */
+
+	/* Inherited process state reset to the defaults a service gets from
+	 * PID 1 (src/personality.c, src/sched.c, src/oom.c,
+	 * src/mempolicy.c, src/prctl.c). */
+	int sched_policy; /* with SCHED_RESET_ON_FORK if it must stay */
+	int nice;
+	cpu_set_t *cpus; /* every possible CPU */
+	cpu_set_t *cpus_read;
+	size_t cpus_size;
+	int oom_fd;
+	int oom_score_adj;
+	bool numa;	 /* set_mempolicy(2) exists here */
+	bool ksm;	 /* PR_SET_MEMORY_MERGE exists here */
+	bool io_flusher; /* PR_SET_IO_FLUSHER exists and may be cleared */
+};
+
+enum session_action {
+	SESSION_SETSID, /* a new session: no controlling terminal */
+	SESSION_NOTTY,	/* a process-group leader: TIOCNOTTY only */
+	SESSION_LEADER, /* already a session leader: TIOCNOTTY if any */
 };
 
 /* Resolves c against this host.  Errors go to dg with the step whose exit
@@ -99,6 +126,18 @@ void plan_print_json(FILE *out, const struct plan *p, const struct diag *dg,
 		     const struct preflight *pf);
 
 const char *env_get(char *const *env, const char *name, size_t len);
+
+/* Planners of the reset steps: decide from the caller's state what the
+ * apply steps change, open what they need while root. */
+void session_plan(struct plan *p, struct diag *dg, enum step *step);
+void sched_plan(struct plan *p, struct diag *dg, enum step *step);
+void oom_plan(struct plan *p, struct diag *dg, enum step *step);
+void mempolicy_plan(struct plan *p);
+void prctl_plan(struct plan *p);
+/* Whether the launcher holds cap in its effective set now (src/plan.c). */
+bool plan_has_cap(int cap);
+/* The timer slack every task starts from: init_task's 50 us. */
+#define TIMER_SLACK_DEFAULT_NS 50000UL
 
 /* Builds the target environment (src/environ.c). */
 char **environ_build(const struct config *c, const struct plan *p,

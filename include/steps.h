@@ -12,8 +12,14 @@
  */
 void fds_apply(const struct plan *p);
 void signals_apply(const struct plan *p);
+void session_apply(const struct plan *p);
 void rlimits_apply(const struct plan *p);
 void cgroup_apply(const struct plan *p);
+void personality_apply(const struct plan *p);
+void sched_apply(const struct plan *p);
+void oom_apply(const struct plan *p);
+void mempolicy_apply(const struct plan *p);
+void prctl_apply(const struct plan *p);
 void mountns_apply(const struct plan *p);
 void capabilities_bounding_apply(const struct plan *p);
 void securebits_apply(const struct plan *p);

@@ -12,11 +12,28 @@ void launch(const struct plan *p)
 {
 	/* The caller's blocked and ignored signals would survive exec. */
 	signals_apply(p);
+	/* A session of its own and no terminal it could read, as systemd
+	 * gives every service, first as in its exec child: nothing later
+	 * needs the terminal (die() still writes to stderr, now write-only).
+	 * After signals_apply(), whose empty mask lets the SIGHUP that
+	 * TIOCNOTTY sends a session leader be discarded while ignored.  The
+	 * replacement descriptors were opened in the plan, as root. */
+	session_apply(p);
 	/* Hard limits can only be raised while root. */
 	rlimits_apply(p);
 	/* Into the agent's cgroup while root (the cgroup files are root's)
 	 * and before ProtectControlGroups= makes them read-only. */
 	cgroup_apply(p);
+	/* The caller's personality, scheduling, memory and process flags
+	 * survive exec: back to a PID 1 child's.  While root: lowering
+	 * oom_score_adj or a nice value and clearing PR_SET_IO_FLUSHER need
+	 * capabilities; after cgroup_apply(), as joining a cpuset rewrites
+	 * the CPU affinity that sched_apply() resets. */
+	personality_apply(p);
+	sched_apply(p);
+	oom_apply(p);
+	mempolicy_apply(p);
+	prctl_apply(p);
 	/* The agent's own mount namespace, while the launcher still holds
 	 * CAP_SYS_ADMIN and CAP_MKNOD: private first, so nothing reaches the
 	 * host, then the sandbox's mounts, built in the plan. */
@@ -57,7 +74,8 @@ void launch(const struct plan *p)
 	 * may deny the write (src/policy.c). */
 	policy_record_emit();
 	/* Last: the filter cuts off the calls every step above needed
-	 * (setgroups, capset, prctl), and allows the execveat below. */
+	 * (setgroups, capset, prctl); the exec below uses a call it allows
+	 * (seccomp_exec_call()). */
 	seccomp_apply(p);
 	exec_apply(p);
 }

@@ -245,13 +245,13 @@ done:
 	free(refused.v);
 }
 
-static void reopen(int fd, const char *path)
+static void reopen(int fd, const char *path, int flags)
 {
 	int n;
 
 	if (fd < 0)
 		return;
-	n = open(path, O_RDONLY | O_CLOEXEC);
+	n = open(path, flags | O_CLOEXEC);
 	if (n < 0 || dup3(n, fd, O_CLOEXEC) < 0)
 		die(STEP_VERIFY, errno, "--learn: cannot reopen %s", path);
 	close(n);
@@ -273,9 +273,11 @@ _Noreturn void learn_launch(const struct plan *p)
 		close(s->learn_pipes[1]);
 		/* /proc/self was the parent's when the plan opened it: the
 		 * read-back check must read the child's own state. */
-		reopen(p->status_fd, "/proc/self/status");
+		reopen(p->status_fd, "/proc/self/status", O_RDONLY);
+		reopen(p->stat_fd, "/proc/self/stat", O_RDONLY);
+		reopen(p->oom_fd, "/proc/self/oom_score_adj", O_RDWR);
 		reopen(p->apparmor_exec_fd,
-		       "/proc/thread-self/attr/apparmor/exec");
+		       "/proc/thread-self/attr/apparmor/exec", O_RDONLY);
 		launch(p);
 	}
 	close(s->learn_to_parent);

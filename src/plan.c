@@ -15,6 +15,7 @@
 #include <linux/securebits.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "plan.h"
@@ -322,12 +323,28 @@ static void plan_lsm(struct plan *p, const struct config *c, struct diag *dg,
 	}
 }
 
+bool plan_has_cap(int cap)
+{
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+
+	/* No glibc wrapper; libcap-ng's state belongs to the steps. */
+	if (syscall(SYS_capget, &h, d) < 0 || cap < 0 || cap >= 64)
+		return false;
+	return d[cap / 32].effective & (1U << (cap % 32));
+}
+
 void plan_init(struct plan *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->exec_fd = -1;
 	p->status_fd = -1;
 	p->apparmor_exec_fd = -1;
+	p->stat_fd = -1;
+	p->ctty_fd = -1;
+	p->oom_fd = -1;
+	for (int fd = 0; fd < 3; fd++)
+		p->stdio_fd[fd] = -1;
 	sandbox_init(&p->sandbox);
 }
 
@@ -439,6 +456,20 @@ bool plan_build(struct plan *p, const struct config *c, char *const *cmdline,
 			 errno_name(errno));
 		fail(step, STEP_VERIFY);
 	}
+	p->stat_fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+	if (p->stat_fd < 0) {
+		diag_add(dg, (struct origin){0},
+			 "cannot open /proc/self/stat (%s): is /proc mounted?",
+			 errno_name(errno));
+		fail(step, STEP_VERIFY);
+	}
+	/* What the caller's process state is reset to (src/session.c,
+	 * src/sched.c, src/oom.c, src/mempolicy.c, src/prctl.c). */
+	session_plan(p, dg, step);
+	sched_plan(p, dg, step);
+	oom_plan(p, dg, step);
+	mempolicy_plan(p);
+	prctl_plan(p);
 	if (p->apparmor_profile) {
 		p->apparmor_exec_fd =
 			open("/proc/thread-self/attr/apparmor/exec",
@@ -475,5 +506,16 @@ void plan_free(struct plan *p)
 		close(p->status_fd);
 	if (p->apparmor_exec_fd >= 0)
 		close(p->apparmor_exec_fd);
+	if (p->stat_fd >= 0)
+		close(p->stat_fd);
+	if (p->ctty_fd >= 0)
+		close(p->ctty_fd);
+	if (p->oom_fd >= 0)
+		close(p->oom_fd);
+	for (int fd = 0; fd < 3; fd++)
+		if (p->stdio_fd[fd] >= 0)
+			close(p->stdio_fd[fd]);
+	CPU_FREE(p->cpus);
+	CPU_FREE(p->cpus_read);
 	plan_init(p);
 }

@@ -928,7 +928,9 @@ static bool build_restrict(struct seccomp_plan *s, const struct config *c,
 		in.ns_denied = namespace_flags_all() & ~c->restrict_namespaces;
 	in.on[GR_NAMESPACES] = in.ns_denied != 0;
 	in.on[GR_PERSONALITY] = c->lock_personality;
-	in.personality = (unsigned long)personality(0xffffffff);
+	/* What src/personality.c sets before exec, not the caller's (which
+	 * "setarch -R" would otherwise lock in). */
+	in.personality = PER_LINUX;
 	in.on[GR_REALTIME] = c->restrict_realtime;
 	in.on[GR_SUID_SGID] = c->restrict_suid_sgid;
 	in.on[GR_MDWE] = c->memory_deny_write_execute;

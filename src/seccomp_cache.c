@@ -207,7 +207,7 @@ static bool cache_key(const struct config *c, struct buf *b)
 		 "libseccomp %u.%u.%u api %u arch %#x pers %#x "
 		 "exe %llu:%llu:%lld:%lld.%ld",
 		 v->major, v->minor, v->micro, seccomp_api_get(),
-		 seccomp_arch_native(), (unsigned)personality(0xffffffff),
+		 seccomp_arch_native(), (unsigned)PER_LINUX,
 		 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
 		 (long long)st.st_size, (long long)st.st_mtim.tv_sec,
 		 st.st_mtim.tv_nsec);

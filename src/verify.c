@@ -10,12 +10,23 @@
  * buffer and scanned in place: no allocation after the drop.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/ioprio.h>
+#include <linux/mempolicy.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "plan.h"
 #include "steps.h"
+
+#ifndef PR_GET_MEMORY_MERGE
+#define PR_GET_MEMORY_MERGE 68
+#endif
 
 static const char *field(const char *buf, const char *name)
 {
@@ -117,8 +128,140 @@ static void verify_apparmor(const struct plan *p)
 		    (int)strcspn(buf, "\n"), buf, p->apparmor_profile);
 }
 
+/* /proc/self/stat, fields 1-based as in proc(5); the command name (2) may
+ * hold spaces and parentheses, so counting starts after the last ')'. */
+enum {
+	STAT_PGRP = 5,
+	STAT_SESSION = 6,
+	STAT_TTY_NR = 7,
+	STAT_NICE = 19,
+	STAT_RT_PRIORITY = 40,
+	STAT_POLICY = 41,
+	STAT_N = 42,
+};
+
+static void read_stat(const struct plan *p, long long v[STAT_N])
+{
+	char buf[1024];
+	ssize_t n = pread(p->stat_fd, buf, sizeof(buf) - 1, 0);
+	char *s, *end;
+
+	if (n <= 0)
+		die(STEP_VERIFY, n < 0 ? errno : EIO,
+		    "cannot read /proc/self/stat");
+	buf[n] = '\0';
+	s = strrchr(buf, ')');
+	if (!s || s[1] != ' ')
+		die(STEP_VERIFY, 0, "/proc/self/stat: unexpected format");
+	s += 2;
+	s += strcspn(s, " "); /* field 3, the state letter */
+	for (int f = 4; f < STAT_N; f++) {
+		errno = 0;
+		/* Unsigned: rsslim reads 18446744073709551615. */
+		v[f] = (long long)strtoull(s, &end, 10);
+		if (end == s || errno)
+			die(STEP_VERIFY, errno,
+			    "/proc/self/stat: field %d unreadable", f);
+		s = end;
+	}
+}
+
+/* src/session.c: a session of its own when the kernel allows one, no
+ * controlling terminal, and no terminal descriptor the agent can read. */
+static void verify_session(const struct plan *p, const long long *st)
+{
+	pid_t pid = getpid();
+
+	if (st[STAT_TTY_NR] != 0)
+		die(STEP_VERIFY, 0, "tty_nr: reads %lld, planned 0 (none)",
+		    st[STAT_TTY_NR]);
+	if (st[STAT_SESSION] != pid &&
+	    !(p->session_action == SESSION_NOTTY && st[STAT_PGRP] == pid))
+		die(STEP_VERIFY, 0,
+		    "session: reads %lld, planned a session of its own (%d)",
+		    st[STAT_SESSION], (int)pid);
+	if (isatty(0))
+		die(STEP_VERIFY, 0, "stdin is a terminal, planned /dev/null");
+	for (int fd = 1; fd < 3; fd++) {
+		int fl = fcntl(fd, F_GETFL);
+		if (isatty(fd) && (fl < 0 || (fl & O_ACCMODE) != O_WRONLY))
+			die(STEP_VERIFY, 0,
+			    "fd %d is a terminal open for reading, planned "
+			    "write-only",
+			    fd);
+	}
+}
+
+static void expect_int(long long got, long long want, const char *what)
+{
+	if (got != want)
+		die(STEP_VERIFY, got < 0 ? errno : 0,
+		    "%s: reads %lld, planned %lld", what, got, want);
+}
+
+/* src/personality.c, sched.c, oom.c, mempolicy.c, prctl.c: each reset
+ * read back through its own interface. */
+static void verify_process_state(const struct plan *p, const long long *st)
+{
+	char buf[16];
+	ssize_t n;
+	int v = -1;
+
+	expect_int(personality(0xffffffff), PER_LINUX, "personality");
+	expect_int(sched_getscheduler(0), p->sched_policy, "scheduling policy");
+	expect_int(st[STAT_RT_PRIORITY], 0, "real-time priority");
+	expect_int(st[STAT_NICE], p->nice, "nice");
+	expect_int(syscall(SYS_ioprio_get, IOPRIO_WHO_PROCESS, 0),
+		   IOPRIO_PRIO_VALUE(IOPRIO_CLASS_NONE, 0), "I/O priority");
+	expect_int(prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0),
+		   (long long)TIMER_SLACK_DEFAULT_NS, "timer slack");
+	/* The affinity the kernel allows depends on the cpuset, which only
+	 * the kernel knows exactly: it must already be the widest, so that
+	 * asking for every CPU again changes nothing. */
+	if (sched_getaffinity(0, p->cpus_size, p->cpus_read) < 0 ||
+	    sched_setaffinity(0, p->cpus_size, p->cpus) < 0)
+		die(STEP_VERIFY, errno, "reading the CPU affinity failed");
+	{
+		cpu_set_t *now = p->cpus_read;
+		int before = CPU_COUNT_S(p->cpus_size, now);
+		if (sched_getaffinity(0, p->cpus_size, now) < 0)
+			die(STEP_VERIFY, errno,
+			    "reading the CPU affinity failed");
+		expect_int(before, CPU_COUNT_S(p->cpus_size, now),
+			   "CPUs in the affinity mask");
+	}
+	n = pread(p->oom_fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		die(STEP_VERIFY, n < 0 ? errno : EIO,
+		    "cannot read /proc/self/oom_score_adj");
+	buf[n] = '\0';
+	expect_int(strtol(buf, NULL, 10), p->oom_score_adj, "oom_score_adj");
+	if (p->numa) {
+		if (syscall(SYS_get_mempolicy, &v, NULL, 0UL, NULL, 0UL) < 0)
+			die(STEP_VERIFY, errno, "get_mempolicy failed");
+		expect_int(v, MPOL_DEFAULT, "NUMA memory policy");
+	}
+	expect_int(prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0), 0,
+		   "PR_GET_THP_DISABLE");
+	if (p->ksm)
+		expect_int(prctl(PR_GET_MEMORY_MERGE, 0, 0, 0, 0), 0,
+			   "PR_GET_MEMORY_MERGE");
+	expect_int(prctl(PR_MCE_KILL_GET, 0, 0, 0, 0), PR_MCE_KILL_DEFAULT,
+		   "PR_MCE_KILL_GET");
+#if defined(__x86_64__) || defined(__i386__)
+	if (prctl(PR_GET_TSC, &v, 0, 0, 0) < 0)
+		die(STEP_VERIFY, errno, "PR_GET_TSC failed");
+	expect_int(v, PR_TSC_ENABLE, "PR_GET_TSC");
+#endif
+	if (prctl(PR_GET_CHILD_SUBREAPER, &v, 0, 0, 0) < 0)
+		die(STEP_VERIFY, errno, "PR_GET_CHILD_SUBREAPER failed");
+	expect_int(v, 0, "PR_GET_CHILD_SUBREAPER");
+}
+
 void verify_apply(const struct plan *p)
 {
+	long long st[STAT_N] = {0};
+
 	char buf[8192];
 	ssize_t n;
 	const char *nnp;
@@ -152,4 +295,7 @@ void verify_apply(const struct plan *p)
 		    mdwe_read());
 	if (p->apparmor_profile)
 		verify_apparmor(p);
+	read_stat(p, st);
+	verify_session(p, st);
+	verify_process_state(p, st);
 }

@@ -9,11 +9,19 @@
  * --marker creates FILE first, so a test can prove the target never ran.
  * --try NAME attempts a privileged action and prints TRY_NAME=ok or
  * TRY_NAME=ERRNO-NAME, so a test can tell "refused" from "allowed".
+ * --tty-thief FILE forks a child that outlives the probe and tries to take
+ * over and read the terminal it was started from; it reports each attempt
+ * in FILE (tests/t/26-terminal.t).
+ * --state prints inherited process state only the process itself can read;
+ * --sleep N then waits, so a test can look at it from outside.
  */
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,6 +179,8 @@ static void try(const char *what)
 		r = unshare(CLONE_NEWUSER);
 	else if (strcmp(what, "personality-linux32") == 0)
 		r = personality(PER_LINUX32);
+	else if (strcmp(what, "personality-linux") == 0)
+		r = personality(PER_LINUX);
 	else if (strcmp(what, "sched-fifo") == 0) {
 		struct sched_param sp = {.sched_priority = 1};
 		r = sched_setscheduler(0, SCHED_FIFO, &sp);
@@ -196,6 +206,148 @@ static void try(const char *what)
 	fflush(stdout);
 }
 
+/* The agent's own session and terminal, from the kernel's view. */
+static void stat_session(FILE *out, const char *prefix)
+{
+	char buf[1024], *s;
+	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	long pgrp = 0, sid = 0, tty = 0;
+
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	s = strrchr(buf, ')');
+	if (s)
+		sscanf(s + 2, "%*c %*d %ld %ld %ld", &pgrp, &sid, &tty);
+	fprintf(out, "%sTTY_NR=%ld\n%sSESSION_LEADER=%d\n", prefix, tty, prefix,
+		sid == getpid());
+}
+
+static const char *attempt(int r)
+{
+	return r >= 0 ? "ok" : errname(errno);
+}
+
+/*
+ * What a compromised agent would do to read root's next keystrokes: leave
+ * a child behind that ignores SIGTTOU and SIGHUP, make its process group
+ * the terminal's foreground (tcsetpgrp), and read every descriptor that
+ * might be the terminal.  TIOCSTI and TIOCSCTTY come after the reads, so a
+ * byte pushed by a working TIOCSTI cannot be mistaken for a keystroke.
+ */
+static void tty_thief(const char *path)
+{
+	struct pollfd pf[3];
+	char got[3][256];
+	size_t len[3] = {0, 0, 0};
+	const char *verdict[3] = {NULL, NULL, NULL};
+	struct timespec until;
+	bool line = false;
+	char c = ' ';
+	FILE *out;
+	pid_t child;
+
+	printf("AGENT_OUTPUT=seen\n");
+	stat_session(stdout, "AGENT_");
+	fflush(stdout);
+	child = fork();
+	if (child != 0)
+		_exit(child < 0 ? 2 : 0);
+	signal(SIGTTOU, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	out = fopen(path, "we");
+	if (!out)
+		_exit(2);
+	/* Let the shell take its terminal back first. */
+	usleep(300 * 1000);
+	stat_session(out, "THIEF_");
+	fprintf(out, "TCSETPGRP0=%s\n", attempt(tcsetpgrp(0, getpgrp())));
+	fprintf(out, "TCSETPGRP2=%s\n", attempt(tcsetpgrp(2, getpgrp())));
+	{
+		int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+		fprintf(out, "DEV_TTY=%s\n", attempt(fd));
+		if (fd >= 0)
+			close(fd);
+	}
+	fflush(out);
+	/* read(fd, buf, 0) fails with EBADF on a write-only descriptor. */
+	for (int fd = 0; fd < 3; fd++) {
+		pf[fd] = (struct pollfd){.fd = fd, .events = POLLIN};
+		if (read(fd, got[fd], 0) < 0) {
+			verdict[fd] = errname(errno);
+			pf[fd].fd = -1;
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += 8;
+	while (!line) {
+		struct timespec now;
+		int live = 0;
+
+		for (int fd = 0; fd < 3; fd++)
+			live += pf[fd].fd >= 0;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (!live || now.tv_sec > until.tv_sec ||
+		    (now.tv_sec == until.tv_sec &&
+		     now.tv_nsec >= until.tv_nsec))
+			break;
+		if (poll(pf, 3, 200) <= 0)
+			continue;
+		for (int fd = 0; fd < 3; fd++) {
+			ssize_t n;
+			if (pf[fd].fd < 0 || !pf[fd].revents)
+				continue;
+			n = read(fd, got[fd] + len[fd],
+				 sizeof(got[fd]) - 1 - len[fd]);
+			if (n <= 0) {
+				verdict[fd] = n == 0 ? "EOF" : errname(errno);
+				pf[fd].fd = -1;
+				continue;
+			}
+			len[fd] += (size_t)n;
+			got[fd][len[fd]] = '\0';
+			line |= strpbrk(got[fd], "\r\n") != NULL ||
+				len[fd] == sizeof(got[fd]) - 1;
+		}
+	}
+	for (int fd = 0; fd < 3; fd++) {
+		got[fd][len[fd]] = '\0';
+		for (size_t i = 0; i < len[fd]; i++)
+			if (got[fd][i] < ' ' || got[fd][i] > '~')
+				got[fd][i] = '.';
+		fprintf(out, "READ%d=%s\nGOT%d=%zu:%s\n", fd,
+			verdict[fd] ? verdict[fd] : (len[fd] ? "data" : "none"),
+			fd, len[fd], got[fd]);
+	}
+	fprintf(out, "TIOCSTI0=%s\n", attempt(ioctl(0, TIOCSTI, &c)));
+	fprintf(out, "TIOCSTI2=%s\n", attempt(ioctl(2, TIOCSTI, &c)));
+	fprintf(out, "TIOCSCTTY2=%s\n", attempt(ioctl(2, TIOCSCTTY, 0)));
+	fprintf(out, "DONE=1\n");
+	fclose(out);
+	_exit(0);
+}
+
+/* Inherited state only the process itself can read (prctl(2)). */
+static void state(void)
+{
+	int v = -1, mode = -1;
+
+	printf("PERSONALITY=%#x\n", (unsigned)personality(0xffffffff));
+	printf("SCHED_POLICY=%d\n", sched_getscheduler(0));
+	printf("THP_DISABLE=%d\n", prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0));
+	printf("MEMORY_MERGE=%d\n",
+	       prctl(68 /* PR_GET_MEMORY_MERGE */, 0, 0, 0, 0));
+	printf("MCE_KILL=%d\n", prctl(PR_MCE_KILL_GET, 0, 0, 0, 0));
+	if (prctl(PR_GET_TSC, &v, 0, 0, 0) == 0)
+		printf("TSC=%d\n", v);
+	if (prctl(PR_GET_CHILD_SUBREAPER, &v, 0, 0, 0) == 0)
+		printf("SUBREAPER=%d\n", v);
+	if (syscall(SYS_get_mempolicy, &mode, NULL, 0UL, NULL, 0UL) == 0)
+		printf("MEMPOLICY=%d\n", mode);
+	printf("TIMERSLACK=%d\n", prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0));
+}
+
 int main(int argc, char **argv)
 {
 	struct rlimit rl;
@@ -214,6 +366,15 @@ int main(int argc, char **argv)
 			close(fd);
 		} else if (strcmp(argv[i], "--try") == 0 && i + 1 < argc) {
 			try(argv[++i]);
+		} else if (strcmp(argv[i], "--tty-thief") == 0 &&
+			   i + 1 < argc) {
+			tty_thief(argv[++i]);
+		} else if (strcmp(argv[i], "--state") == 0) {
+			state();
+		} else if (strcmp(argv[i], "--sleep") == 0 && i + 1 < argc) {
+			printf("PID=%d\nREADY=1\n", (int)getpid());
+			fflush(stdout);
+			sleep((unsigned)atoi(argv[++i]));
 		} else if (strcmp(argv[i], "--exec") == 0 && i + 1 < argc) {
 			fflush(stdout);
 			execv(argv[i + 1], argv + i + 1);

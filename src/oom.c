@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * oom_score_adj survives fork and exec (proc(5)): a caller at -1000 would
+ * make the agent the one process the OOM killer never picks, and no
+ * directive sets it here (systemd's OOMScoreAdjust= is not implemented), so
+ * the agent gets 0, as a service of a system manager that sets none.
+ *
+ * Lowering the value below the floor a privileged writer left needs
+ * CAP_SYS_RESOURCE, which is why the write happens while root.  In a
+ * container without that capability, a raised value (Kubernetes gives most
+ * pods a positive one) cannot be lowered; it only makes the agent the OOM
+ * killer's earlier choice, so the plan keeps it rather than refuse every
+ * launch there.  A lowered value can always be raised, and always is.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "plan.h"
+#include "steps.h"
+
+void oom_plan(struct plan *p, struct diag *dg, enum step *step)
+{
+	char buf[16];
+	ssize_t n;
+	long cur;
+
+	p->oom_fd = open("/proc/self/oom_score_adj", O_RDWR | O_CLOEXEC);
+	n = p->oom_fd < 0 ? -1 : pread(p->oom_fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0) {
+		diag_add(dg, (struct origin){0},
+			 "cannot read /proc/self/oom_score_adj (%s): is /proc "
+			 "mounted?",
+			 errno_name(n < 0 ? errno : EIO));
+		if (*step == STEP__ALL)
+			*step = STEP_OOM;
+		return;
+	}
+	buf[n] = '\0';
+	cur = strtol(buf, NULL, 10);
+	p->oom_score_adj =
+		cur > 0 && !plan_has_cap(CAP_SYS_RESOURCE) ? (int)cur : 0;
+}
+
+void oom_apply(const struct plan *p)
+{
+	char buf[16];
+	int n = snprintf(buf, sizeof(buf), "%d\n", p->oom_score_adj);
+
+	if (INJECT(STEP_OOM) || pwrite(p->oom_fd, buf, (size_t)n, 0) != n)
+		die(STEP_OOM, errno,
+		    "writing %d to /proc/self/oom_score_adj failed",
+		    p->oom_score_adj);
+}
