@@ -65,6 +65,8 @@ bool seccomp_filter_allows(const struct seccomp_plan *s, const char *name);
  * "execveat" or "execve", whichever SystemCallFilter= allows; NULL when it
  * denies both, which the plan refuses. */
 const char *seccomp_exec_call(const struct config *c);
+/* Whether the filters let the native ABI through (the launcher's own). */
+bool seccomp_covers_native(const struct seccomp_plan *s);
 
 /* --explain-syscall: which line decides what happens to a call. */
 int seccomp_explain(FILE *out, const struct config *c, const char *name);

@@ -387,6 +387,15 @@ bool plan_build(struct plan *p, const struct config *c, char *const *cmdline,
 		p->mdwe = false;
 #endif
 	p->seccomp.exec_call = seccomp_exec_call(c);
+	if (c->syscall_archs.n && !seccomp_covers_native(&p->seccomp)) {
+		diag_add(
+			dg, c->at[D_SYSTEM_CALL_ARCHITECTURES],
+			"SystemCallArchitectures= leaves out the native ABI, "
+			"which the launcher's own exec of the agent uses after "
+			"the filter is loaded: it would be killed (SIGSYS); "
+			"add \"native\"");
+		fail(step, STEP_CONFIG);
+	}
 	if (!p->seccomp.exec_call) {
 		diag_add(dg, c->at[D_SYSTEM_CALL_FILTER],
 			 "SystemCallFilter= denies both execveat and execve: "

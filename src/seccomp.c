@@ -443,6 +443,14 @@ static bool config_allows(const struct config *c, const char *name,
  * call the operator's filter allows, so no call is allowed behind the
  * operator's back and a denial in the config holds for the agent.
  */
+bool seccomp_covers_native(const struct seccomp_plan *s)
+{
+	for (int i = 0; i < s->narchs; i++)
+		if (s->archs[i] == seccomp_arch_native())
+			return true;
+	return false;
+}
+
 const char *seccomp_exec_call(const struct config *c)
 {
 	if (config_allows(c, "execveat", NULL))
