@@ -103,6 +103,10 @@ void sandbox_init(struct sandbox_plan *s);
 void sandbox_print(FILE *out, const struct plan *p);
 void sandbox_print_json(FILE *out, const struct plan *p);
 
+/* Whether the planned file system policy lets the agent read path (true
+ * when no file system directive is set). */
+bool sandbox_readable(const struct sandbox_plan *s, const char *path);
+
 /* The Landlock ABI this kernel offers (0: none). */
 int landlock_abi(void);
 

@@ -41,6 +41,9 @@ struct seccomp_plan {
 	int enosys_above;  /* native calls above this number get ENOSYS */
 	/* seccomp_exec_call(): set by the plan, after the filters. */
 	const char *exec_call;
+	/* Whether the filters let write(2) through: die() needs it if the
+	 * exec itself fails. */
+	bool write_ok;
 	uint32_t archs[8];
 	int narchs;
 	/* --learn: the main filter notifies a supervising parent of every
@@ -65,6 +68,8 @@ bool seccomp_filter_allows(const struct seccomp_plan *s, const char *name);
  * "execveat" or "execve", whichever SystemCallFilter= allows; NULL when it
  * denies both, which the plan refuses. */
 const char *seccomp_exec_call(const struct config *c);
+/* Whether SystemCallFilter= lets name through, merged as systemd merges. */
+bool seccomp_config_allows(const struct config *c, const char *name);
 /* Whether the filters let the native ABI through (the launcher's own). */
 bool seccomp_covers_native(const struct seccomp_plan *s);
 

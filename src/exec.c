@@ -26,6 +26,10 @@ void exec_apply(const struct plan *p)
 	else
 		syscall(SYS_execveat, p->exec_fd, "", p->argv, p->envp,
 			AT_EMPTY_PATH);
+	/* The filters are loaded: a message needs write(2), and a filter
+	 * that kills it would turn a failed exec into SIGSYS. */
+	if (!p->seccomp.write_ok)
+		_exit(step_exit_code(STEP_EXEC));
 	die(STEP_EXEC, errno, "%s(%s) failed",
 	    p->seccomp.exec_call ? p->seccomp.exec_call : "execveat",
 	    p->exec_path);

@@ -192,6 +192,11 @@ static unsigned desired(const struct fs_policy *fp, const bool *drop,
 	       (ex ? C_EXEC : 0);
 }
 
+bool sandbox_readable(const struct sandbox_plan *s, const char *path)
+{
+	return !s->fs.active || (desired(&s->fs, NULL, path) & C_READ);
+}
+
 static void add_point(struct fs_policy *fp, const char *path, bool exec_family,
 		      unsigned value, bool implicit, bool optional,
 		      const char *directive, struct origin at)

@@ -175,7 +175,31 @@ static void plan_capabilities(struct plan *p, const struct config *c,
 	 * what the bounding set allows, as under systemd. */
 	p->permitted = p->change_id ? p->ambient : p->bounding;
 
-	p->set_securebits = c->at[D_SECURE_BITS].line != 0;
+	/*
+	 * The caller's securebits survive exec like the rest of its state
+	 * (no-setuid-fixup would let the agent keep capabilities across a
+	 * uid change): they are reset to none unless configured.  A locked
+	 * bit cannot change, so a caller's lock the config does not repeat
+	 * is refused rather than passed on.
+	 */
+	unsigned now = (unsigned)prctl(PR_GET_SECUREBITS, 0, 0, 0, 0);
+	unsigned locks = now & (unsigned)SECURE_ALL_LOCKS, stuck = 0;
+
+	for (unsigned b = 0; b < 8; b += 2) {
+		unsigned bit = 1u << b, lock = 1u << (b + 1);
+		if ((locks & lock) &&
+		    (!(c->securebits & lock) || ((now ^ c->securebits) & bit)))
+			stuck |= lock;
+	}
+	if (stuck) {
+		diag_add(dg, c->at[D_SECURE_BITS],
+			 "the caller locked securebits %#x (read %#x), which "
+			 "no process can unlock: start osapi-launch without "
+			 "them, or repeat them in SecureBits=",
+			 stuck, now);
+		fail(step, STEP_SECUREBITS);
+	}
+	p->set_securebits = c->at[D_SECURE_BITS].line != 0 || now != 0;
 	p->securebits = p->securebits_switch = p->securebits_verify =
 		c->securebits;
 	/*
@@ -194,6 +218,61 @@ static void plan_capabilities(struct plan *p, const struct config *c,
 		p->securebits_verify &= ~(unsigned)SECBIT_KEEP_CAPS;
 	}
 	p->no_new_privs = c->no_new_privileges;
+}
+
+/*
+ * A "#!" script runs its interpreter, which must pass the same trust checks
+ * as the script: otherwise whoever can write the interpreter chooses what
+ * runs with the agent's privilege, at every launch.  Interpreters may be
+ * scripts in turn, as deep as the kernel follows them (BINPRM_MAX_RECURSION).
+ */
+static bool interpreter_trusted(int fd, const char *path, struct origin at,
+				struct diag *dg)
+{
+	char line[256], interp[256];
+	int cur = fd;
+
+	for (int depth = 0; depth < 4; depth++) {
+		ssize_t n = pread(cur, line, sizeof(line) - 1, 0);
+		const char *why = NULL;
+		size_t i = 2, l = 0;
+		int next;
+
+		if (cur != fd)
+			close(cur);
+		if (n < 2 || line[0] != '#' || line[1] != '!')
+			return true; /* a binary: the kernel's loader decides */
+		line[n] = '\0';
+		while (line[i] == ' ' || line[i] == '\t')
+			i++;
+		while (line[i] && line[i] != ' ' && line[i] != '\t' &&
+		       line[i] != '\n' && l < sizeof(interp) - 1)
+			interp[l++] = line[i++];
+		interp[l] = '\0';
+		if (interp[0] != '/') {
+			diag_add(dg, at,
+				 "%s: interpreter \"%s\" is not an "
+				 "absolute path",
+				 path, interp);
+			return false;
+		}
+		next = trusted_open(interp, O_RDONLY | O_CLOEXEC, true, &why);
+		if (next < 0) {
+			diag_add(dg, at,
+				 "%s: its interpreter %s %s (%s): it would "
+				 "run with the agent's privilege",
+				 path, interp, why, errno_name(-next));
+			return false;
+		}
+		cur = next;
+	}
+	if (cur != fd)
+		close(cur);
+	diag_add(dg, at,
+		 "%s: interpreters nested deeper than the kernel "
+		 "follows",
+		 path);
+	return false;
 }
 
 static void plan_exec(struct plan *p, const struct config *c,
@@ -278,6 +357,8 @@ static void plan_exec(struct plan *p, const struct config *c,
 	if (pread(fd, head, 2, 0) == 2 && head[0] == '#' && head[1] == '!') {
 		int flags = fcntl(fd, F_GETFD);
 		p->exec_is_script = true;
+		if (!interpreter_trusted(fd, path, at, dg))
+			fail(step, STEP_PLAN_EXEC);
 		if (flags < 0 || fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC) < 0) {
 			diag_add(dg, at,
 				 "%s: cannot prepare the script "
@@ -369,6 +450,15 @@ bool plan_build(struct plan *p, const struct config *c, char *const *cmdline,
 		p->limit_value[p->nlimits] = c->limits[r].value;
 		p->nlimits++;
 	}
+	/* The limits apply to the launcher from rlimits_apply() on: a CPU
+	 * time of 0 kills it (SIGXCPU, then SIGKILL) before it can exec. */
+	if (c->limits[RLIMIT_CPU].at.line &&
+	    c->limits[RLIMIT_CPU].value.rlim_cur == 0) {
+		diag_add(dg, c->limits[RLIMIT_CPU].at,
+			 "LimitCPU=0 allows no CPU time at all: the kernel "
+			 "would kill the launch before the agent starts");
+		fail(step, STEP_CONFIG);
+	}
 	p->umask = c->umask;
 	if (!c->working_directory)
 		p->workdir = "/"; /* systemd's default for system services */
@@ -387,6 +477,7 @@ bool plan_build(struct plan *p, const struct config *c, char *const *cmdline,
 		p->mdwe = false;
 #endif
 	p->seccomp.exec_call = seccomp_exec_call(c);
+	p->seccomp.write_ok = seccomp_config_allows(c, "write");
 	if (c->syscall_archs.n && !seccomp_covers_native(&p->seccomp)) {
 		diag_add(
 			dg, c->at[D_SYSTEM_CALL_ARCHITECTURES],
@@ -424,6 +515,31 @@ bool plan_build(struct plan *p, const struct config *c, char *const *cmdline,
 	cgroup_plan_build(&p->cgroup, c, dg, step);
 	/* After plan_exec: the target and its loader must stay executable. */
 	sandbox_plan_build(p, c, dg, step);
+	/*
+	 * What the exec itself needs from the sandbox: execve of
+	 * /proc/self/fd/N when the filter denies execveat, and /dev/fd/N,
+	 * which the kernel hands a script's interpreter.  Hidden, the launch
+	 * would fail after --check said yes.
+	 */
+	if ((p->seccomp.exec_call && !strcmp(p->seccomp.exec_call, "execve")) ||
+	    p->exec_is_script) {
+		const char *need[] = {"/proc", "/dev"};
+		for (size_t i = 0; i < 2; i++)
+			if ((i == 0 || p->exec_is_script) &&
+			    !sandbox_readable(&p->sandbox, need[i])) {
+				diag_add(dg, c->at[D_INACCESSIBLE_PATHS],
+					 "%s must stay readable: %s", need[i],
+					 p->exec_is_script
+						 ? "a script's interpreter "
+						   "opens /dev/fd/N "
+						   "(/proc/self/fd/N)"
+						 : "SystemCallFilter= denies "
+						   "execveat, so the agent is "
+						   "executed as "
+						   "/proc/self/fd/N");
+				fail(step, STEP_CONFIG);
+			}
+	}
 	/* ProtectKernelModules= and friends take capabilities out of the
 	 * bounding set too, as under systemd. */
 	if (p->sandbox.drop_caps) {

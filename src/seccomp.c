@@ -443,6 +443,11 @@ static bool config_allows(const struct config *c, const char *name,
  * call the operator's filter allows, so no call is allowed behind the
  * operator's back and a denial in the config holds for the agent.
  */
+bool seccomp_config_allows(const struct config *c, const char *name)
+{
+	return config_allows(c, name, NULL);
+}
+
 bool seccomp_covers_native(const struct seccomp_plan *s)
 {
 	for (int i = 0; i < s->narchs; i++)
@@ -731,10 +736,11 @@ static bool add_guard(scmp_filter_ctx ctx, int nr, const struct guard *g,
 				ok = ok &&
 				     add_rule(ctx, eperm, nr, g, 1, c, dg);
 		}
-		/* setns(fd, 0) joins whatever fd is. */
+		/* setns(fd, 0) joins whatever fd is.  nstype is an int: the
+		 * kernel ignores the upper 32 bits, so must the compare. */
 		if (g->how == G_SETNS && ok) {
 			struct scmp_arg_cmp c[] = {
-				CMP(g->a, SCMP_CMP_EQ, 0, 0)};
+				CMP(g->a, SCMP_CMP_MASKED_EQ, 0xffffffffu, 0)};
 			ok = add_rule(ctx, eperm, nr, g, 1, c, dg);
 		}
 		break;

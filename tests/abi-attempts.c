@@ -292,7 +292,12 @@ static long attempt(const char *call, const char *variant, const char *dir)
 		/* The user namespace it is in: the kernel says EINVAL, the
 		 * restriction EPERM. */
 		int fd = open("/proc/self/ns/user", O_RDONLY);
-		return SYS("setns", fd, 0, 0, 0, 0, 0);
+		/* "high": nstype 0 with garbage above the int the kernel
+		 * reads. */
+		long nstype = variant && !strcmp(variant, "high") && abi != I386
+				      ? 1L << 32
+				      : 0;
+		return SYS("setns", fd, nstype, 0, 0, 0, 0);
 	}
 	if (!strcmp(call, "sched_setscheduler")) {
 		int *prio = (int *)(uintptr_t)lowbuf(4);

@@ -123,6 +123,7 @@ static int list(void)
 			       t->guards[i].how == G_CREATE_MODE  ? "tmpfile"
 			       : t->guards[i].how == G_IPC_SHM_X  ? "v2"
 			       : t->guards[i].how == G_SOCKETCALL ? "socketpair"
+			       : t->guards[i].how == G_SETNS	  ? "high"
 								  : "-");
 	}
 	return 0;
