@@ -1292,7 +1292,7 @@ static int p_exec_dir(struct config *c, const struct directive *d,
 	for (size_t i = 0; i < add.n; i++) {
 		const char *s = add.v[i].s;
 		char *norm = xasprintf("/%s", s);
-		size_t l = strlen(norm);
+		size_t l = 0;
 
 		/* "a//b/" is "a/b", as systemd's path_simplify(). */
 		for (char *r = norm, *o = norm;; r++) {
