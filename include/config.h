@@ -55,6 +55,34 @@ enum directive_id {
 	D_UNSET_ENVIRONMENT,
 	D_USER,
 	D_WORKING_DIRECTORY,
+	/* Process and directory directives (src/sched.c, src/personality.c,
+	 * src/oom.c, src/directories.c, src/mountns.c). */
+	D_BIND_PATHS,
+	D_BIND_READ_ONLY_PATHS,
+	D_CPU_AFFINITY,
+	D_CPU_SCHEDULING_POLICY,
+	D_CPU_SCHEDULING_PRIORITY,
+	D_CPU_SCHEDULING_RESET_ON_FORK,
+	D_IO_SCHEDULING_CLASS,
+	D_IO_SCHEDULING_PRIORITY,
+	D_NICE,
+	D_OOM_SCORE_ADJUST,
+	D_PERSONALITY,
+	D_TEMPORARY_FILE_SYSTEM,
+	D_TIMER_SLACK_NSEC,
+	D_RUNTIME_DIRECTORY_PRESERVE,
+	/* One per exec directory type, in enum exec_dir order; the *Mode=
+	 * ids follow in the same order. */
+	D_RUNTIME_DIRECTORY,
+	D_STATE_DIRECTORY,
+	D_CACHE_DIRECTORY,
+	D_LOGS_DIRECTORY,
+	D_CONFIGURATION_DIRECTORY,
+	D_RUNTIME_DIRECTORY_MODE,
+	D_STATE_DIRECTORY_MODE,
+	D_CACHE_DIRECTORY_MODE,
+	D_LOGS_DIRECTORY_MODE,
+	D_CONFIGURATION_DIRECTORY_MODE,
 	D__MAX,
 };
 
@@ -100,6 +128,24 @@ struct resource {
 	uint64_t value;	  /* bytes, tasks, or CPUQuota= in 1/100 percent */
 	unsigned percent; /* Memory*=, TasksMax=: of the host's total, x100 */
 	struct origin at;
+};
+
+/* RuntimeDirectory=, StateDirectory=, ... (src/directories.c), in the
+ * order of systemd's ExecDirectoryType. */
+enum exec_dir {
+	EXEC_DIR_RUNTIME,
+	EXEC_DIR_STATE,
+	EXEC_DIR_CACHE,
+	EXEC_DIR_LOGS,
+	EXEC_DIR_CONFIGURATION,
+	EXEC_DIR__MAX,
+};
+
+/* RuntimeDirectoryPreserve=. */
+enum runtime_preserve {
+	RUNTIME_PRESERVE_NO,
+	RUNTIME_PRESERVE_YES,
+	RUNTIME_PRESERVE_RESTART,
 };
 
 struct limit {
@@ -186,6 +232,40 @@ struct config {
 	bool net_ports_optional;
 	struct net_port *net_ports;
 	size_t n_net_ports;
+
+	/* Process and directory directives.  Each *_set: configured, so the
+	 * launcher sets the value instead of resetting the caller's to the
+	 * default (src/sched.c, src/personality.c, src/oom.c). */
+	bool nice_set;
+	int nice;
+	bool sched_policy_set;
+	int sched_policy; /* SCHED_OTHER, SCHED_FIFO, ... */
+	bool sched_priority_set;
+	int sched_priority;
+	bool sched_reset_on_fork_set;
+	bool sched_reset_on_fork;
+	bool ioprio_class_set;
+	int ioprio_class; /* IOPRIO_CLASS_* */
+	bool ioprio_prio_set;
+	int ioprio_prio;
+	bool oom_score_adjust_set;
+	int oom_score_adjust;
+	bool cpu_affinity_set;
+	unsigned *cpu_affinity; /* CPU numbers, as listed */
+	size_t n_cpu_affinity;
+	bool personality_set;
+	unsigned long personality; /* PER_LINUX or PER_LINUX32 */
+	bool timer_slack_set;
+	unsigned long timer_slack_ns;
+	/* "PATH" or "PATH:OPTIONS", as written. */
+	struct words temporary_file_system;
+	/* "SRC[:DST[:OPTIONS]]", as written; optional: "-SRC". */
+	struct words bind_paths;
+	struct words bind_read_only_paths;
+	/* Relative to /run, /var/lib, /var/cache, /var/log, /etc. */
+	struct words exec_dirs[EXEC_DIR__MAX];
+	mode_t exec_dir_mode[EXEC_DIR__MAX]; /* 0755 unless configured */
+	enum runtime_preserve runtime_preserve;
 };
 
 struct directive {
@@ -207,6 +287,9 @@ bool systemd_exec_directive(const char *name);
 bool directive_verbatim(const struct directive *d);
 
 void config_init(struct config *c);
+/* The process and directory directives' share (src/directives.c). */
+void config_init_process(struct config *c);
+void config_free_process(struct config *c);
 void config_free(struct config *c);
 /* Reads and parses path; errors go to dg.  Returns false when dg has any. */
 bool config_load(struct config *c, const char *path, struct diag *dg);

@@ -103,6 +103,27 @@ struct plan {
 	bool numa;	 /* set_mempolicy(2) exists here */
 	bool ksm;	 /* PR_SET_MEMORY_MERGE exists here */
 	bool io_flusher; /* PR_SET_IO_FLUSHER exists and may be cleared */
+	/* What the process directives set instead of the default (the
+	 * reset's value when none is configured). */
+	int sched_priority;
+	int ioprio;		   /* IOPRIO_PRIO_VALUE(class, data) */
+	unsigned long timer_slack; /* nanoseconds */
+	unsigned long personality;
+	bool cpus_configured; /* CPUAffinity=: read back as a subset */
+
+	/* RuntimeDirectory=, StateDirectory=, ... (src/directories.c). */
+	struct exec_dir_plan *dirs;
+	size_t ndirs;
+};
+
+struct exec_dir_plan {
+	enum exec_dir type;
+	char *path;	 /* the root's real path, then the configured one */
+	size_t root_len; /* the root's part of path: created as is */
+	mode_t mode;
+	uid_t uid; /* root for ConfigurationDirectory= */
+	gid_t gid;
+	bool empty; /* RuntimeDirectoryPreserve=no: emptied first */
 };
 
 enum session_action {
@@ -134,6 +155,13 @@ void sched_plan(struct plan *p, struct diag *dg, enum step *step);
 void oom_plan(struct plan *p, struct diag *dg, enum step *step);
 void mempolicy_plan(struct plan *p);
 void prctl_plan(struct plan *p);
+/* RuntimeDirectory= and friends (src/directories.c): the paths, owners
+ * and modes, and the *_DIRECTORY environment variables. */
+void directories_plan(struct plan *p, struct diag *dg, enum step *step);
+void directories_plan_free(struct plan *p);
+const char *exec_dir_env_name(enum exec_dir t);
+const char *exec_dir_directive(enum exec_dir t);
+void directories_print(FILE *out, const struct plan *p);
 /* Whether the launcher holds cap in its effective set now (src/plan.c). */
 bool plan_has_cap(int cap);
 /* The timer slack every task starts from: init_task's 50 us. */

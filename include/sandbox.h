@@ -24,6 +24,7 @@ struct fs_point {
 	unsigned value;	  /* enum fs_access, or 0/1 for no-exec/exec */
 	bool implicit;	  /* added by the launcher, e.g. /dev/null */
 	bool optional;	  /* "-": may be dropped when not expressible */
+	bool pending;	  /* a StateDirectory= ... the launch creates */
 	const char *directive;
 	struct origin at;
 };
@@ -40,6 +41,7 @@ struct fs_policy {
 struct landlock_rule {
 	char *path;
 	uint64_t access;
+	bool pending; /* added by landlock_apply(), once the path exists */
 };
 
 struct landlock_plan {
@@ -62,6 +64,7 @@ enum mount_kind {
 	MNT_HIDE,  /* bind an empty mode-000 directory or file over it */
 	MNT_TMPFS, /* a fresh tmpfs */
 	MNT_DEV,   /* PrivateDevices=: a minimal /dev */
+	MNT_BIND,  /* BindPaths=, BindReadOnlyPaths=: src over path */
 };
 
 struct mount_op {
@@ -73,6 +76,9 @@ struct mount_op {
 	unsigned long flags; /* MNT_TMPFS */
 	const char *data;    /* MNT_TMPFS options */
 	const char *directive;
+	char *src;	  /* MNT_BIND: the source's real path */
+	bool recursive;	  /* MNT_BIND: rbind (systemd's default) */
+	char *owned_data; /* TemporaryFileSystem=: data, freed with the plan */
 };
 
 struct mount_plan {

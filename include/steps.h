@@ -20,6 +20,7 @@ void sched_apply(const struct plan *p);
 void oom_apply(const struct plan *p);
 void mempolicy_apply(const struct plan *p);
 void prctl_apply(const struct plan *p);
+void directories_apply(const struct plan *p);
 void mountns_apply(const struct plan *p);
 void capabilities_bounding_apply(const struct plan *p);
 void securebits_apply(const struct plan *p);

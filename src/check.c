@@ -86,6 +86,14 @@ void plan_print(FILE *out, const struct plan *p)
 		src(&c->at[D_UMASK], b, sizeof(b)));
 	fprintf(out, "workdir         %s%s\n", p->workdir,
 		p->workdir_optional ? " (optional)" : "");
+	fprintf(out,
+		"process         policy %d, rt priority %d, nice %d, ioprio "
+		"%#x, oom_score_adj %d, personality %#lx, timer slack %lu "
+		"ns%s\n",
+		p->sched_policy, p->sched_priority, p->nice,
+		(unsigned)p->ioprio, p->oom_score_adj, p->personality,
+		p->timer_slack, p->cpus_configured ? ", CPUAffinity=" : "");
+	directories_print(out, p);
 	for (int i = 0; i < p->nlimits; i++) {
 		const struct rlimit *l = &p->limit_value[i];
 		fprintf(out, "limit           %s=",

@@ -30,6 +30,7 @@ void config_init(struct config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->umask = 0022; /* systemd's default for system services */
+	config_init_process(c);
 }
 
 void config_free(struct config *c)
@@ -57,6 +58,7 @@ void config_free(struct config *c)
 	free(c->cgroup_parent);
 	free((char *)c->path);
 	words_clear(&c->dropins);
+	config_free_process(c);
 	memset(c, 0, sizeof(*c));
 }
 

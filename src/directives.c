@@ -6,8 +6,11 @@
  * assignments combine (lists accumulate, an empty value resets).
  */
 #include <errno.h>
+#include <limits.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <linux/securebits.h>
 
@@ -907,6 +910,480 @@ static int p_sandbox_backend(struct config *c, const struct directive *d,
 	return 0;
 }
 
+/* ------------------------------------- process and directory directives */
+
+/* A decimal integer in [lo, hi], all of v. */
+static bool int_in(const char *v, long lo, long hi, int *out)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (!*v || *end || errno || n < lo || n > hi)
+		return false;
+	*out = (int)n;
+	return true;
+}
+
+/* Nice=, CPUSchedulingPriority=, IOSchedulingPriority=, OOMScoreAdjust=:
+ * a number in systemd's range; empty: unset. */
+static int p_process_int(struct config *c, const struct directive *d,
+			 const char *v, struct origin at, struct diag *dg)
+{
+	static const struct {
+		enum directive_id id;
+		long lo, hi;
+	} ranges[] = {
+		{D_NICE, -20, 19},
+		{D_CPU_SCHEDULING_PRIORITY, 0, 99},
+		{D_IO_SCHEDULING_PRIORITY, 0, 7},
+		{D_OOM_SCORE_ADJUST, -1000, 1000},
+	};
+	bool *set;
+	int *val, n;
+	size_t i;
+
+	switch (d->id) {
+	case D_NICE:
+		set = &c->nice_set, val = &c->nice;
+		break;
+	case D_CPU_SCHEDULING_PRIORITY:
+		set = &c->sched_priority_set, val = &c->sched_priority;
+		break;
+	case D_IO_SCHEDULING_PRIORITY:
+		set = &c->ioprio_prio_set, val = &c->ioprio_prio;
+		break;
+	default:
+		set = &c->oom_score_adjust_set, val = &c->oom_score_adjust;
+		break;
+	}
+	for (i = 0; ranges[i].id != d->id; i++)
+		;
+	if (!*v) {
+		*set = false;
+		*val = 0;
+		return 0;
+	}
+	if (!int_in(v, ranges[i].lo, ranges[i].hi, &n)) {
+		diag_add(dg, at, "%s=: \"%s\" is not a number from %ld to %ld",
+			 d->name, v, ranges[i].lo, ranges[i].hi);
+		return -EINVAL;
+	}
+	*set = true;
+	*val = n;
+	return 0;
+}
+
+static int p_sched_policy(struct config *c, const struct directive *d,
+			  const char *v, struct origin at, struct diag *dg)
+{
+	static const struct {
+		const char *name;
+		int policy;
+	} names[] = {
+		{"other", SCHED_OTHER}, {"batch", SCHED_BATCH},
+		{"idle", SCHED_IDLE},	{"fifo", SCHED_FIFO},
+		{"rr", SCHED_RR},
+	};
+
+	(void)d;
+	c->sched_policy_set = false;
+	c->sched_policy = SCHED_OTHER;
+	if (!*v)
+		return 0;
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+		if (strcmp(v, names[i].name) == 0) {
+			c->sched_policy_set = true;
+			c->sched_policy = names[i].policy;
+			return 0;
+		}
+	diag_add(dg, at,
+		 "CPUSchedulingPolicy=: \"%s\" is not other, batch, idle, "
+		 "fifo or rr",
+		 v);
+	return -EINVAL;
+}
+
+static int p_process_bool(struct config *c, const struct directive *d,
+			  const char *v, struct origin at, struct diag *dg)
+{
+	int b = *v ? parse_boolean(v) : 0;
+
+	if (b < 0) {
+		diag_add(dg, at, "%s=: \"%s\" is not a boolean", d->name, v);
+		return -EINVAL;
+	}
+	c->sched_reset_on_fork_set = *v != '\0';
+	c->sched_reset_on_fork = b;
+	return 0;
+}
+
+/* IOSchedulingClass=: realtime, best-effort, idle (or none, 0-3, as
+ * systemd's ioprio_class_from_string()). */
+static int p_io_class(struct config *c, const struct directive *d,
+		      const char *v, struct origin at, struct diag *dg)
+{
+	static const char *const names[] = {"none", "realtime", "best-effort",
+					    "idle"};
+	int n = -1;
+
+	(void)d;
+	if (!*v) {
+		/* systemd: resets both I/O scheduling directives. */
+		c->ioprio_class_set = c->ioprio_prio_set = false;
+		return 0;
+	}
+	for (int i = 0; i < 4; i++)
+		if (strcmp(v, names[i]) == 0)
+			n = i;
+	if (n < 0 && !int_in(v, 0, 3, &n)) {
+		diag_add(dg, at,
+			 "IOSchedulingClass=: \"%s\" is not realtime, "
+			 "best-effort or idle",
+			 v);
+		return -EINVAL;
+	}
+	c->ioprio_class_set = true;
+	c->ioprio_class = n;
+	return 0;
+}
+
+/* CPUAffinity=: CPU numbers and ranges ("0 2-3,5"), accumulating; empty
+ * resets.  "numa" needs NUMAPolicy=, which osapi-launch does not have. */
+static int p_cpu_affinity(struct config *c, const struct directive *d,
+			  const char *v, struct origin at, struct diag *dg)
+{
+	char *copy, *save = NULL;
+	int bad = 0;
+
+	(void)d;
+	if (!*v) {
+		free(c->cpu_affinity);
+		c->cpu_affinity = NULL;
+		c->n_cpu_affinity = 0;
+		c->cpu_affinity_set = false;
+		return 0;
+	}
+	if (strcmp(v, "numa") == 0) {
+		diag_add(dg, at,
+			 "CPUAffinity=numa follows NUMAPolicy=, which "
+			 "osapi-launch does not implement: list the CPUs");
+		return -EINVAL;
+	}
+	copy = xstrdup(v);
+	for (char *t = strtok_r(copy, " \t,", &save); t;
+	     t = strtok_r(NULL, " \t,", &save)) {
+		int lo, hi;
+		char *dash = strchr(t, '-');
+
+		if (dash)
+			*dash = '\0';
+		/* systemd's CPU_SET_MAX_CPU: 8192 CPUs. */
+		if (!int_in(t, 0, 8191, &lo) ||
+		    !int_in(dash ? dash + 1 : t, 0, 8191, &hi) || hi < lo) {
+			if (dash)
+				*dash = '-';
+			diag_add(dg, at,
+				 "CPUAffinity=: \"%s\" is not a CPU number or "
+				 "range (0-8191)",
+				 t);
+			bad++;
+			continue;
+		}
+		for (int cpu = lo; cpu <= hi; cpu++) {
+			c->cpu_affinity = xrealloc(c->cpu_affinity,
+						   (c->n_cpu_affinity + 1) *
+							   sizeof(unsigned));
+			c->cpu_affinity[c->n_cpu_affinity++] = (unsigned)cpu;
+		}
+	}
+	free(copy);
+	if (bad)
+		return -EINVAL;
+	c->cpu_affinity_set = true;
+	return 0;
+}
+
+/* Personality=: systemd's architecture names, for this host's own
+ * architecture (the only ones the kernel can run here). */
+static int p_personality(struct config *c, const struct directive *d,
+			 const char *v, struct origin at, struct diag *dg)
+{
+	static const struct {
+		const char *name;
+		unsigned long per;
+	} names[] = {
+#if defined(__x86_64__)
+		{"x86-64", PER_LINUX},
+		{"x86", PER_LINUX32},
+#elif defined(__i386__)
+		{"x86", PER_LINUX},
+#elif defined(__aarch64__)
+		{"arm64", PER_LINUX},
+		{"arm", PER_LINUX32},
+#elif defined(__s390x__)
+		{"s390x", PER_LINUX},
+		{"s390", PER_LINUX32},
+#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		{"ppc64-le", PER_LINUX},
+#elif defined(__powerpc64__)
+		{"ppc64", PER_LINUX},
+		{"ppc", PER_LINUX32},
+#endif
+	};
+
+	(void)d;
+	c->personality_set = false;
+	c->personality = PER_LINUX;
+	if (!*v)
+		return 0;
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+		if (strcmp(v, names[i].name) == 0) {
+			c->personality_set = true;
+			c->personality = names[i].per;
+			return 0;
+		}
+	diag_add(dg, at,
+		 "Personality=: \"%s\" is not an architecture this host "
+		 "runs (%s)",
+		 v, sizeof(names) ? names[0].name : "none");
+	return -EINVAL;
+}
+
+/* TimerSlackNSec=: a time span, nanoseconds without a unit (systemd's
+ * parse_nsec()). */
+static int p_timer_slack(struct config *c, const struct directive *d,
+			 const char *v, struct origin at, struct diag *dg)
+{
+	static const struct {
+		const char *unit;
+		unsigned long long ns;
+	} units[] = {
+		{"", 1},	   {"ns", 1},	      {"nsec", 1},
+		{"us", 1000},	   {"usec", 1000},    {"ms", 1000000},
+		{"msec", 1000000}, {"s", 1000000000}, {"sec", 1000000000},
+	};
+	unsigned long long total = 0;
+	const char *s = v;
+
+	(void)d;
+	c->timer_slack_set = false;
+	if (!*v)
+		return 0;
+	while (*s) {
+		char *end;
+		unsigned long long n;
+		size_t ul, i;
+
+		s += strspn(s, " ");
+		errno = 0;
+		if (*s < '0' || *s > '9')
+			goto bad;
+		n = strtoull(s, &end, 10);
+		if (errno)
+			goto bad;
+		ul = strcspn(end, "0123456789 ");
+		for (i = 0; i < sizeof(units) / sizeof(*units); i++)
+			if (strlen(units[i].unit) == ul &&
+			    strncmp(end, units[i].unit, ul) == 0)
+				break;
+		if (i == sizeof(units) / sizeof(*units) ||
+		    n > ULONG_MAX / units[i].ns)
+			goto bad;
+		total += n * units[i].ns;
+		if (total > ULONG_MAX)
+			goto bad;
+		s = end + ul;
+		s += strspn(s, " ");
+	}
+	c->timer_slack_set = true;
+	c->timer_slack_ns = (unsigned long)total;
+	return 0;
+bad:
+	diag_add(dg, at,
+		 "TimerSlackNSec=: \"%s\" is not a time span (nanoseconds, "
+		 "or with ns, us, ms, s)",
+		 v);
+	return -EINVAL;
+}
+
+/* An absolute path without "..", as the other path directives take. */
+static bool plain_abs_path(const char *s, size_t l)
+{
+	if (!l || s[0] != '/')
+		return false;
+	for (size_t i = 0; i < l; i++)
+		if (s[i] == '.' && (i == 0 || s[i - 1] == '/') && i + 1 < l &&
+		    s[i + 1] == '.' && (i + 2 == l || s[i + 2] == '/'))
+			return false;
+	return true;
+}
+
+/* TemporaryFileSystem=PATH[:OPTIONS]; BindPaths= and
+ * BindReadOnlyPaths=[-]SRC[:DST[:rbind|norbind]].  Checked now, split
+ * again in the plan (src/mountns.c). */
+static int p_mount_list(struct config *c, const struct directive *d,
+			const char *v, struct origin at, struct diag *dg)
+{
+	struct words *w = d->id == D_TEMPORARY_FILE_SYSTEM
+				  ? &c->temporary_file_system
+			  : d->id == D_BIND_PATHS ? &c->bind_paths
+						  : &c->bind_read_only_paths;
+	struct words add = {0};
+	int bad = 0;
+
+	if (reset_list(w, v))
+		return 0;
+	if (split_or_report(v, &add, at, d, dg) < 0)
+		return -EINVAL;
+	for (size_t i = 0; i < add.n; i++) {
+		const char *s = add.v[i].s;
+		const char *c1, *c2 = NULL;
+		bool ok;
+
+		if (d->id == D_TEMPORARY_FILE_SYSTEM) {
+			c1 = strchr(s, ':');
+			ok = plain_abs_path(s,
+					    c1 ? (size_t)(c1 - s) : strlen(s));
+		} else {
+			const char *src = s[0] == '-' ? s + 1 : s;
+			c1 = strchr(src, ':');
+			c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+			ok = plain_abs_path(src, c1 ? (size_t)(c1 - src)
+						    : strlen(src)) &&
+			     (!c1 ||
+			      plain_abs_path(c1 + 1, c2 ? (size_t)(c2 - c1 - 1)
+							: strlen(c1 + 1))) &&
+			     (!c2 || strcmp(c2 + 1, "rbind") == 0 ||
+			      strcmp(c2 + 1, "norbind") == 0);
+		}
+		if (!ok) {
+			diag_add(dg, at, "%s=: \"%s\" is not %s", d->name, s,
+				 d->id == D_TEMPORARY_FILE_SYSTEM
+					 ? "an absolute path without \"..\", "
+					   "optionally followed by "
+					   "\":OPTIONS\""
+					 : "[-]SOURCE[:DESTINATION[:rbind|"
+					   "norbind]] with absolute paths "
+					   "without \"..\"");
+			bad++;
+			continue;
+		}
+		words_push(w, s, strlen(s), at, false);
+	}
+	words_clear(&add);
+	return bad ? -EINVAL : 0;
+}
+
+/* RuntimeDirectory= and friends: relative paths beneath the type's root,
+ * without "..", accumulating; empty resets. */
+static int p_exec_dir(struct config *c, const struct directive *d,
+		      const char *v, struct origin at, struct diag *dg)
+{
+	struct words *w = &c->exec_dirs[d->arg];
+	struct words add = {0};
+	int bad = 0;
+
+	if (reset_list(w, v))
+		return 0;
+	if (split_or_report(v, &add, at, d, dg) < 0)
+		return -EINVAL;
+	for (size_t i = 0; i < add.n; i++) {
+		const char *s = add.v[i].s;
+		char *norm = xasprintf("/%s", s);
+		size_t l = 0;
+
+		/* "a//b/" is "a/b", as systemd's path_simplify(). */
+		for (char *r = norm, *o = norm;; r++) {
+			if (!(r[0] == '/' && (r[1] == '/' || !r[1])))
+				*o++ = *r;
+			if (!*r) {
+				l = (size_t)(o - norm - 1);
+				break;
+			}
+		}
+		if (s[0] == '/' || strchr(s, ':') || l < 2 ||
+		    !plain_abs_path(norm, l) || strstr(norm, "/./") ||
+		    strcmp(norm + l - 2, "/.") == 0) {
+			diag_add(dg, at,
+				 "%s=: \"%s\" is not a relative path without "
+				 "\".\" or \"..\"%s",
+				 d->name, s,
+				 strchr(s, ':') ? " (the \":SYMLINK\" form is "
+						  "not implemented)"
+						: "");
+			bad++;
+		} else {
+			words_push(w, norm + 1, l - 1, at, false);
+		}
+		free(norm);
+	}
+	words_clear(&add);
+	return bad ? -EINVAL : 0;
+}
+
+static int p_exec_dir_mode(struct config *c, const struct directive *d,
+			   const char *v, struct origin at, struct diag *dg)
+{
+	mode_t m;
+
+	if (!*v) {
+		c->exec_dir_mode[d->arg] = 0755;
+		return 0;
+	}
+	/* Octal, as UMask=; systemd allows the sticky and set-id bits. */
+	if (strspn(v, "01234567") != strlen(v) || strlen(v) > 5 ||
+	    (m = (mode_t)strtoul(v, NULL, 8)) > 07777) {
+		diag_add(dg, at, "%s=: \"%s\" is not an octal mode (0-7777)",
+			 d->name, v);
+		return -EINVAL;
+	}
+	c->exec_dir_mode[d->arg] = m;
+	return 0;
+}
+
+/* RuntimeDirectoryPreserve=: a boolean or "restart". */
+static int p_runtime_preserve(struct config *c, const struct directive *d,
+			      const char *v, struct origin at, struct diag *dg)
+{
+	int b = parse_boolean(v);
+
+	(void)d;
+	if (!*v || b == 0)
+		c->runtime_preserve = RUNTIME_PRESERVE_NO;
+	else if (b == 1)
+		c->runtime_preserve = RUNTIME_PRESERVE_YES;
+	else if (strcmp(v, "restart") == 0)
+		c->runtime_preserve = RUNTIME_PRESERVE_RESTART;
+	else {
+		diag_add(dg, at,
+			 "RuntimeDirectoryPreserve=: \"%s\" is not a boolean "
+			 "or \"restart\"",
+			 v);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void config_init_process(struct config *c)
+{
+	for (int t = 0; t < EXEC_DIR__MAX; t++)
+		c->exec_dir_mode[t] = 0755;
+	c->personality = PER_LINUX;
+}
+
+void config_free_process(struct config *c)
+{
+	for (int t = 0; t < EXEC_DIR__MAX; t++)
+		words_clear(&c->exec_dirs[t]);
+	words_clear(&c->temporary_file_system);
+	words_clear(&c->bind_paths);
+	words_clear(&c->bind_read_only_paths);
+	free(c->cpu_affinity);
+	c->cpu_affinity = NULL;
+}
+
 #define LIMIT(n, r)                                                            \
 	{                                                                      \
 		"Limit" #n, D_LIMIT, p_limit, RLIMIT_##r,                      \
@@ -919,12 +1396,34 @@ static const struct directive table[] = {
 	 "capabilities kept across the user change and exec"},
 	{"AppArmorProfile", D_APPARMOR_PROFILE, p_label, 0,
 	 "AppArmor profile the target is executed under"},
+	{"BindPaths", D_BIND_PATHS, p_mount_list, 0,
+	 "mount: SRC[:DST] bound into the agent's namespace"},
+	{"BindReadOnlyPaths", D_BIND_READ_ONLY_PATHS, p_mount_list, 0,
+	 "mount: SRC[:DST] bound read-only"},
+	{"CPUAffinity", D_CPU_AFFINITY, p_cpu_affinity, 0,
+	 "sched_setaffinity(2): the CPUs the agent may run on"},
 	{"CPUQuota", D_CPU_QUOTA, p_resource, 0,
 	 "cgroup: CPU time, as a percentage of one CPU"},
+	{"CPUSchedulingPolicy", D_CPU_SCHEDULING_POLICY, p_sched_policy, 0,
+	 "sched_setscheduler(2): other, batch, idle, fifo, rr"},
+	{"CPUSchedulingPriority", D_CPU_SCHEDULING_PRIORITY, p_process_int, 0,
+	 "real-time priority for fifo and rr (1-99)"},
+	{"CPUSchedulingResetOnFork", D_CPU_SCHEDULING_RESET_ON_FORK,
+	 p_process_bool, 0, "SCHED_RESET_ON_FORK: children start unprivileged"},
+	{"CacheDirectory", D_CACHE_DIRECTORY, p_exec_dir, EXEC_DIR_CACHE,
+	 "directories created under /var/cache, owned by User="},
+	{"CacheDirectoryMode", D_CACHE_DIRECTORY_MODE, p_exec_dir_mode,
+	 EXEC_DIR_CACHE, "access mode of CacheDirectory= (0755)"},
 	{"CapabilityBoundingSet", D_CAPABILITY_BOUNDING_SET, p_capset, 0,
 	 "capability bounding set"},
 	{"CgroupParent", D_CGROUP_PARENT, p_cgroup_parent, 0,
 	 "osapi-launch: where the agent's cgroup is made"},
+	{"ConfigurationDirectory", D_CONFIGURATION_DIRECTORY, p_exec_dir,
+	 EXEC_DIR_CONFIGURATION,
+	 "directories created under /etc, owned by root"},
+	{"ConfigurationDirectoryMode", D_CONFIGURATION_DIRECTORY_MODE,
+	 p_exec_dir_mode, EXEC_DIR_CONFIGURATION,
+	 "access mode of ConfigurationDirectory= (0755)"},
 	{"Environment", D_ENVIRONMENT, p_words, 0,
 	 "NAME=VALUE assignments for the target"},
 	{"EnvironmentFile", D_ENVIRONMENT_FILE, p_environment_file, 0,
@@ -934,6 +1433,10 @@ static const struct directive table[] = {
 	{"ExecStart", D_EXEC_START, p_exec_start, 0,
 	 "absolute path of the target and its arguments"},
 	{"Group", D_GROUP, p_name, 0, "primary group of the target"},
+	{"IOSchedulingClass", D_IO_SCHEDULING_CLASS, p_io_class, 0,
+	 "ioprio_set(2): realtime, best-effort, idle"},
+	{"IOSchedulingPriority", D_IO_SCHEDULING_PRIORITY, p_process_int, 0,
+	 "ioprio_set(2) priority within the class (0-7)"},
 	{"InaccessiblePaths", D_INACCESSIBLE_PATHS, p_paths, 0,
 	 "paths the target can neither read, write nor execute"},
 	LIMIT(AS, AS),
@@ -954,18 +1457,28 @@ static const struct directive table[] = {
 	LIMIT(STACK, STACK),
 	{"LockPersonality", D_LOCK_PERSONALITY, p_bool, 0,
 	 "seccomp: personality(2) cannot change the execution domain"},
+	{"LogsDirectory", D_LOGS_DIRECTORY, p_exec_dir, EXEC_DIR_LOGS,
+	 "directories created under /var/log, owned by User="},
+	{"LogsDirectoryMode", D_LOGS_DIRECTORY_MODE, p_exec_dir_mode,
+	 EXEC_DIR_LOGS, "access mode of LogsDirectory= (0755)"},
 	{"MemoryDenyWriteExecute", D_MEMORY_DENY_WRITE_EXECUTE, p_bool, 0,
 	 "seccomp: no writable and executable memory"},
 	{"MemoryHigh", D_MEMORY_HIGH, p_resource, 0,
 	 "cgroup v2: memory use above which the agent is throttled"},
 	{"MemoryMax", D_MEMORY_MAX, p_resource, 0,
 	 "cgroup: memory use above which the OOM killer acts"},
+	{"Nice", D_NICE, p_process_int, 0,
+	 "setpriority(2) nice value (-20-19)"},
 	{"NoExecPaths", D_NO_EXEC_PATHS, p_paths, 0,
 	 "paths where execve(2) is refused"},
 	{"NoNewPrivileges", D_NO_NEW_PRIVILEGES, p_bool, 0,
 	 "set no_new_privs before exec"},
+	{"OOMScoreAdjust", D_OOM_SCORE_ADJUST, p_process_int, 0,
+	 "/proc/self/oom_score_adj (-1000-1000)"},
 	{"PassEnvironment", D_PASS_ENVIRONMENT, p_words, 0,
 	 "names passed from the launcher's own environment"},
+	{"Personality", D_PERSONALITY, p_personality, 0,
+	 "personality(2) execution domain, e.g. x86-64 or x86"},
 	{"PrivateDevices", D_PRIVATE_DEVICES, p_bool, 0,
 	 "mount: a minimal /dev (null zero full random urandom tty)"},
 	{"PrivateTmp", D_PRIVATE_TMP, p_bool, 0,
@@ -996,12 +1509,22 @@ static const struct directive table[] = {
 	 "seccomp: no realtime scheduling"},
 	{"RestrictSUIDSGID", D_RESTRICT_SUID_SGID, p_bool, 0,
 	 "seccomp: no setuid/setgid bits on files"},
+	{"RuntimeDirectory", D_RUNTIME_DIRECTORY, p_exec_dir, EXEC_DIR_RUNTIME,
+	 "directories created under /run, owned by User="},
+	{"RuntimeDirectoryMode", D_RUNTIME_DIRECTORY_MODE, p_exec_dir_mode,
+	 EXEC_DIR_RUNTIME, "access mode of RuntimeDirectory= (0755)"},
+	{"RuntimeDirectoryPreserve", D_RUNTIME_DIRECTORY_PRESERVE,
+	 p_runtime_preserve, 0, "no (emptied at start), yes or restart (kept)"},
 	{"SELinuxContext", D_SELINUX_CONTEXT, p_label, 0,
 	 "SELinux context the target is executed in"},
 	{"SandboxBackend", D_SANDBOX_BACKEND, p_sandbox_backend, 0,
 	 "osapi-launch: auto, mount and/or landlock"},
 	{"SecureBits", D_SECURE_BITS, p_securebits, 0,
 	 "securebits flags (capabilities(7))"},
+	{"StateDirectory", D_STATE_DIRECTORY, p_exec_dir, EXEC_DIR_STATE,
+	 "directories created under /var/lib, owned by User="},
+	{"StateDirectoryMode", D_STATE_DIRECTORY_MODE, p_exec_dir_mode,
+	 EXEC_DIR_STATE, "access mode of StateDirectory= (0755)"},
 	{"SupplementaryGroups", D_SUPPLEMENTARY_GROUPS, p_words, 0,
 	 "groups added to the user's own"},
 	{"SystemCallArchitectures", D_SYSTEM_CALL_ARCHITECTURES,
@@ -1014,12 +1537,17 @@ static const struct directive table[] = {
 	 "seccomp: system calls logged to the audit log"},
 	{"TasksMax", D_TASKS_MAX, p_resource, 0,
 	 "cgroup: processes and threads at most"},
+	{"TemporaryFileSystem", D_TEMPORARY_FILE_SYSTEM, p_mount_list, 0,
+	 "mount: an empty tmpfs over PATH[:OPTIONS]"},
+	{"TimerSlackNSec", D_TIMER_SLACK_NSEC, p_timer_slack, 0,
+	 "PR_SET_TIMERSLACK: timer slack in nanoseconds"},
 	{"UMask", D_UMASK, p_umask, 0, "file mode creation mask"},
 	{"UnsetEnvironment", D_UNSET_ENVIRONMENT, p_words, 0,
 	 "names or assignments removed from the environment"},
 	{"User", D_USER, p_name, 0, "user the target runs as"},
 	{"WorkingDirectory", D_WORKING_DIRECTORY, p_working_directory, 0,
 	 "working directory (\"~\": home)"},
+
 };
 
 static int cmp(const void *key, const void *elem)

@@ -95,6 +95,24 @@ char **environ_build(const struct config *c, const struct plan *p,
 	s = xasprintf("SHELL=%s", p->shell);
 	env_set(&e, s);
 	free(s);
+	/* systemd's $RUNTIME_DIRECTORY, $STATE_DIRECTORY, ...: the full
+	 * paths of each type, ":"-separated; Environment= may override. */
+	for (int t = 0; t < EXEC_DIR__MAX; t++) {
+		char *v = NULL;
+		for (size_t i = 0; i < p->ndirs; i++) {
+			char *n;
+			if (p->dirs[i].type != (enum exec_dir)t)
+				continue;
+			n = v ? xasprintf("%s:%s", v, p->dirs[i].path)
+			      : xasprintf("%s=%s", exec_dir_env_name(t),
+					  p->dirs[i].path);
+			free(v);
+			v = n;
+		}
+		if (v)
+			env_set(&e, v);
+		free(v);
+	}
 
 	for (size_t i = 0; i < c->pass_environment.n; i++) {
 		const char *n = c->pass_environment.v[i].s;

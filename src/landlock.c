@@ -388,6 +388,17 @@ static int open_path(const char *path)
 	return (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
 }
 
+/* A StateDirectory= or the like that the launch creates, not there yet. */
+static bool pending_point(const struct fs_policy *fp, const char *path)
+{
+	struct stat st;
+
+	for (size_t i = 0; i < fp->n; i++)
+		if (fp->v[i].pending && strcmp(fp->v[i].path, path) == 0)
+			return lstat(path, &st) < 0;
+	return false;
+}
+
 static void add_rule(struct ll_build *b, const char *path, bool dir,
 		     unsigned cls)
 {
@@ -400,6 +411,14 @@ static void add_rule(struct ll_build *b, const char *path, bool dir,
 		access &= LL_FILE_RIGHTS;
 	if (!access || b->dry)
 		return;
+	if (pending_point(b->fp, path)) {
+		/* Added by landlock_apply(), after directories_apply(). */
+		l->rules =
+			xrealloc(l->rules, (l->nrules + 1) * sizeof(*l->rules));
+		l->rules[l->nrules++] =
+			(struct landlock_rule){xstrdup(path), access, true};
+		return;
+	}
 	fd = open_path(path);
 	attr.allowed_access = access;
 	attr.parent_fd = fd;
@@ -413,7 +432,8 @@ static void add_rule(struct ll_build *b, const char *path, bool dir,
 	if (fd >= 0)
 		close(fd);
 	l->rules = xrealloc(l->rules, (l->nrules + 1) * sizeof(*l->rules));
-	l->rules[l->nrules++] = (struct landlock_rule){xstrdup(path), access};
+	l->rules[l->nrules++] =
+		(struct landlock_rule){xstrdup(path), access, false};
 }
 
 static bool is_dir(const char *path)
@@ -465,7 +485,7 @@ static void emit(struct ll_build *b, const char *path, unsigned granted)
 {
 	const struct fs_policy *fp = b->fp;
 	unsigned want = desired(fp, b->drop, path), meet = want, add;
-	bool dir = is_dir(path);
+	bool dir = is_dir(path) || pending_point(fp, path);
 	DIR *d;
 	struct dirent *e;
 
@@ -531,6 +551,21 @@ static void emit(struct ll_build *b, const char *path, unsigned granted)
 		free(child);
 	}
 	closedir(d);
+	/* A directory the launch creates is no entry yet: its own rule. */
+	for (size_t i = 0; i < fp->n; i++) {
+		char *first;
+		size_t l = strcmp(path, "/") ? strlen(path) : 0;
+		struct stat st;
+
+		if (b->drop[i] || !fp->v[i].pending ||
+		    !strictly_under(fp->v[i].path, path))
+			continue;
+		first = xstrndup(fp->v[i].path,
+				 l + 1 + strcspn(fp->v[i].path + l + 1, "/"));
+		if (lstat(first, &st) < 0)
+			emit(b, fp->v[i].path, granted);
+		free(first);
+	}
 }
 
 /* The target and what the kernel opens for it at execve(2) (the ELF
@@ -713,6 +748,9 @@ static void choose_backend(struct sandbox_plan *s, const struct config *c,
 		{D_PROTECT_KERNEL_MODULES, "ProtectKernelModules"},
 		{D_PROTECT_KERNEL_LOGS, "ProtectKernelLogs"},
 		{D_PROTECT_CONTROL_GROUPS, "ProtectControlGroups"},
+		{D_TEMPORARY_FILE_SYSTEM, "TemporaryFileSystem"},
+		{D_BIND_PATHS, "BindPaths"},
+		{D_BIND_READ_ONLY_PATHS, "BindReadOnlyPaths"},
 	};
 	bool admin = have_sys_admin();
 
@@ -754,6 +792,15 @@ static void choose_backend(struct sandbox_plan *s, const struct config *c,
 		case D_PROTECT_KERNEL_LOGS:
 			on = c->protect_kernel_logs;
 			break;
+		case D_TEMPORARY_FILE_SYSTEM:
+			on = c->temporary_file_system.n > 0;
+			break;
+		case D_BIND_PATHS:
+			on = c->bind_paths.n > 0;
+			break;
+		case D_BIND_READ_ONLY_PATHS:
+			on = c->bind_read_only_paths.n > 0;
+			break;
 		default:
 			on = c->protect_control_groups;
 			break;
@@ -781,6 +828,28 @@ bool sandbox_plan_build(struct plan *p, const struct config *c, struct diag *dg,
 	size_t before = dg->n;
 
 	policy_build(s, c, dg, &host_error);
+	/* systemd keeps RuntimeDirectory=, StateDirectory=, CacheDirectory=
+	 * and LogsDirectory= writable whatever ProtectSystem= says (not
+	 * ConfigurationDirectory=); they may not exist yet: the launch
+	 * creates them before entering the sandbox. */
+	for (size_t i = 0; s->fs.active && i < p->ndirs; i++) {
+		const struct exec_dir_plan *d = &p->dirs[i];
+		struct stat st;
+
+		if (d->type == EXEC_DIR_CONFIGURATION)
+			continue;
+		if (lstat(d->path, &st) == 0) {
+			add_path(s, d->path, false, FS_READ_WRITE, false, false,
+				 exec_dir_directive(d->type),
+				 c->at[D_RUNTIME_DIRECTORY + d->type], dg,
+				 &host_error);
+			continue;
+		}
+		add_point(&s->fs, d->path, false, FS_READ_WRITE, false, false,
+			  exec_dir_directive(d->type),
+			  c->at[D_RUNTIME_DIRECTORY + d->type]);
+		s->fs.v[s->fs.n - 1].pending = true;
+	}
 	if (!s->fs.active && !mount_directives(c) && !c->net_ports_set)
 		goto out;
 	if (s->fs.active || mount_directives(c))
@@ -913,6 +982,25 @@ void landlock_apply(const struct plan *p)
 
 	if (l->ruleset_fd < 0)
 		return;
+	/* The directories created since the plan: no symlink followed, and
+	 * a directory, as directories_apply() made them. */
+	for (size_t i = 0; i < l->nrules; i++) {
+		struct landlock_path_beneath_attr attr = {
+			.allowed_access = l->rules[i].access,
+		};
+		if (!l->rules[i].pending)
+			continue;
+		attr.parent_fd =
+			open(l->rules[i].path,
+			     O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (attr.parent_fd < 0 ||
+		    syscall(SYS_landlock_add_rule, l->ruleset_fd,
+			    LANDLOCK_RULE_PATH_BENEATH, &attr, 0) < 0)
+			die(STEP_LANDLOCK, errno,
+			    "Landlock: adding the rule for %s failed",
+			    l->rules[i].path);
+		close(attr.parent_fd);
+	}
 	if (INJECT(STEP_LANDLOCK) ||
 	    syscall(SYS_landlock_restrict_self, l->ruleset_fd, 0) < 0)
 		die(STEP_LANDLOCK, errno, "landlock_restrict_self() failed");
@@ -975,10 +1063,11 @@ void sandbox_print(FILE *out, const struct plan *p)
 						      : "",
 			!l->scoped ? "nothing (ABI < 6, or no domain)" : "");
 	for (size_t i = 0; i < l->nrules; i++)
-		fprintf(out, "landlock rule   %s  %s (%#llx)\n",
+		fprintf(out, "landlock rule   %s  %s (%#llx)%s\n",
 			l->rules[i].path,
 			rights_text(l->rules[i].access, b, sizeof(b)),
-			(unsigned long long)l->rules[i].access);
+			(unsigned long long)l->rules[i].access,
+			l->rules[i].pending ? " once created" : "");
 	for (size_t i = 0; i < p->cfg->n_net_ports && l->handled_net; i++)
 		fprintf(out, "landlock port   %s %u\n",
 			p->cfg->net_ports[i].what == NET_PORT_BIND ? "bind"

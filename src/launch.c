@@ -34,6 +34,10 @@ void launch(const struct plan *p)
 	oom_apply(p);
 	mempolicy_apply(p);
 	prctl_apply(p);
+	/* RuntimeDirectory= and friends: created and chowned as root, and
+	 * before the mount namespace, whose read-write binds of them under
+	 * ProtectSystem=strict need them to exist. */
+	directories_apply(p);
 	/* The agent's own mount namespace, while the launcher still holds
 	 * CAP_SYS_ADMIN and CAP_MKNOD: private first, so nothing reaches the
 	 * host, then the sandbox's mounts, built in the plan. */

@@ -31,6 +31,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/vfs.h>
@@ -70,7 +71,9 @@ bool mount_directives(const struct config *c)
 {
 	return c->private_tmp || c->private_devices ||
 	       c->protect_kernel_tunables || c->protect_kernel_modules ||
-	       c->protect_kernel_logs || c->protect_control_groups;
+	       c->protect_kernel_logs || c->protect_control_groups ||
+	       c->temporary_file_system.n || c->bind_paths.n ||
+	       c->bind_read_only_paths.n;
 }
 
 /* ------------------------------------------------------------------ plan */
@@ -183,6 +186,128 @@ static void host_locked_mounts(struct mount_plan *m, struct mount_plan *out)
 	fclose(f);
 }
 
+/*
+ * TemporaryFileSystem=PATH[:OPTIONS]: systemd mounts a tmpfs with "nodev,
+ * strictatime" and "mode=0755" before the options given, which may be
+ * mount flags (ro, nosuid, noexec, ...) or tmpfs data (size=, mode=, ...).
+ */
+static void plan_tmpfs(struct mount_plan *m, const struct word *w,
+		       struct diag *dg, bool *error)
+{
+	static const struct {
+		const char *name;
+		unsigned long set, clr;
+	} flags[] = {
+		{"ro", MS_RDONLY, 0},
+		{"rw", 0, MS_RDONLY},
+		{"nosuid", MS_NOSUID, 0},
+		{"suid", 0, MS_NOSUID},
+		{"nodev", MS_NODEV, 0},
+		{"dev", 0, MS_NODEV},
+		{"noexec", MS_NOEXEC, 0},
+		{"exec", 0, MS_NOEXEC},
+		{"strictatime", MS_STRICTATIME, 0},
+		{"noatime", MS_NOATIME, 0},
+		{"nodiratime", MS_NODIRATIME, 0},
+	};
+	char *path = xstrdup(w->s), *opts = strchr(path, ':'), *save = NULL;
+	char real[4096], *data = xstrdup("mode=0755");
+	struct mount_op op = {.kind = MNT_TMPFS,
+			      .flags = MS_NODEV | MS_STRICTATIME,
+			      .dir = true,
+			      .directive = "TemporaryFileSystem"};
+	struct stat st;
+
+	if (opts)
+		*opts++ = '\0';
+	for (char *o = opts ? strtok_r(opts, ",", &save) : NULL; o;
+	     o = strtok_r(NULL, ",", &save)) {
+		size_t i;
+		for (i = 0; i < sizeof(flags) / sizeof(*flags); i++)
+			if (strcmp(o, flags[i].name) == 0)
+				break;
+		if (i < sizeof(flags) / sizeof(*flags)) {
+			op.flags = (op.flags | flags[i].set) & ~flags[i].clr;
+		} else if (strchr(o, '=') || !strchr(o, ' ')) {
+			char *n = xasprintf("%s,%s", data, o);
+			free(data);
+			data = n;
+		}
+	}
+	if (!realpath(path, real) || stat(real, &st) < 0 ||
+	    !S_ISDIR(st.st_mode)) {
+		diag_add(dg, w->at,
+			 "TemporaryFileSystem=%s: not an existing directory",
+			 path);
+		*error = true;
+		free(data);
+	} else {
+		op.path = real;
+		op.owned_data = data;
+		op.data = data;
+		add_op(m, op);
+	}
+	free(path);
+}
+
+/* BindPaths=, BindReadOnlyPaths=: [-]SRC[:DST[:rbind|norbind]]. */
+static void plan_bind(struct mount_plan *m, const struct word *w, bool ro,
+		      struct diag *dg, bool *error)
+{
+	bool optional = w->s[0] == '-';
+	char *src = xstrdup(w->s + optional), *dst, *how = NULL;
+	char rsrc[4096], rdst[4096];
+	struct stat ss, ds;
+	struct statvfs sv;
+	const char *name = ro ? "BindReadOnlyPaths" : "BindPaths";
+
+	dst = strchr(src, ':');
+	if (dst) {
+		*dst++ = '\0';
+		how = strchr(dst, ':');
+		if (how)
+			*how++ = '\0';
+	}
+	if (!realpath(src, rsrc) || stat(rsrc, &ss) < 0) {
+		if (!(optional && errno == ENOENT)) {
+			diag_add(dg, w->at, "%s=: source %s: %s", name, src,
+				 errno_name(errno));
+			*error = true;
+		}
+		goto out;
+	}
+	/* The destination is not created: it must exist, of the source's
+	 * kind, for the bind to cover it. */
+	if (!realpath(dst ? dst : src, rdst) || stat(rdst, &ds) < 0 ||
+	    S_ISDIR(ss.st_mode) != S_ISDIR(ds.st_mode)) {
+		diag_add(dg, w->at,
+			 "%s=: destination %s must exist and be a %s, as the "
+			 "source is",
+			 name, dst ? dst : src,
+			 S_ISDIR(ss.st_mode) ? "directory" : "file");
+		*error = true;
+		goto out;
+	}
+	add_op(m, (struct mount_op){
+			  .kind = MNT_BIND,
+			  .path = rdst,
+			  .dir = S_ISDIR(ds.st_mode),
+			  .directive = ro ? "BindReadOnlyPaths" : "BindPaths",
+			  .recursive = !how || strcmp(how, "rbind") == 0,
+			  .attr_set = ro ? MOUNT_ATTR_RDONLY : 0,
+			  /* Writable as systemd's, unless the host's mount
+			   * of the source is read-only: a bind made after
+			   * ProtectSystem='s read-only "/" copies that. */
+			  .attr_clr = !ro && statvfs(rsrc, &sv) == 0 &&
+						      !(sv.f_flag & ST_RDONLY)
+					      ? MOUNT_ATTR_RDONLY
+					      : 0,
+		  });
+	m->v[m->n - 1].src = xstrdup(rsrc);
+out:
+	free(src);
+}
+
 void mountns_plan_build(struct sandbox_plan *s, const struct config *c,
 			struct diag *dg, bool *config_error, bool *host_error)
 {
@@ -290,6 +415,14 @@ void mountns_plan_build(struct sandbox_plan *s, const struct config *c,
 					  .attr_set = MOUNT_ATTR_RDONLY,
 					  .directive = "ProtectControlGroups"});
 
+	for (size_t i = 0; i < c->temporary_file_system.n; i++)
+		plan_tmpfs(m, &c->temporary_file_system.v[i], dg, host_error);
+	for (size_t i = 0; i < c->bind_paths.n; i++)
+		plan_bind(m, &c->bind_paths.v[i], false, dg, host_error);
+	for (size_t i = 0; i < c->bind_read_only_paths.n; i++)
+		plan_bind(m, &c->bind_read_only_paths.v[i], true, dg,
+			  host_error);
+
 	host_locked_mounts(m, &host);
 	for (size_t i = 0; i < host.n; i++)
 		add_op(m, host.v[i]);
@@ -306,6 +439,8 @@ void mountns_plan_build(struct sandbox_plan *s, const struct config *c,
 			       strcmp(m->v[i].path, m->v[j].path) != 0;
 		if (gone) {
 			free(m->v[i].path);
+			free(m->v[i].src);
+			free(m->v[i].owned_data);
 			memmove(&m->v[i], &m->v[i + 1],
 				(m->n - i - 1) * sizeof(*m->v));
 			m->n--;
@@ -316,8 +451,11 @@ void mountns_plan_build(struct sandbox_plan *s, const struct config *c,
 
 void mountns_plan_free(struct mount_plan *m)
 {
-	for (size_t i = 0; i < m->n; i++)
+	for (size_t i = 0; i < m->n; i++) {
 		free(m->v[i].path);
+		free(m->v[i].src);
+		free(m->v[i].owned_data);
+	}
 	free(m->v);
 	m->v = NULL;
 	m->n = 0;
@@ -505,6 +643,10 @@ static bool planned_attrs(const struct mount_plan *m, const char *path,
 		case MNT_DEV:
 			*known = *val = 0;
 			break;
+		case MNT_BIND: /* the source's attributes, then the op's */
+			*known = op->attr_set | op->attr_clr;
+			*val = op->attr_set;
+			break;
 		}
 	}
 	return true;
@@ -612,6 +754,17 @@ void mountns_apply(const struct plan *p)
 		case MNT_DEV:
 			private_dev();
 			break;
+		case MNT_BIND:
+			if (mount(op->src, op->path, NULL,
+				  MS_BIND | (op->recursive ? MS_REC : 0),
+				  NULL) < 0 ||
+			    ((op->attr_set || op->attr_clr) &&
+			     set_attr(op->path, op->attr_set, op->attr_clr,
+				      op->attr_set != 0) < 0))
+				die(STEP_NAMESPACE, errno,
+				    "%s=: binding %s on %s", op->directive,
+				    op->src, op->path);
+			break;
 		}
 	}
 	read_back(m);
@@ -638,6 +791,10 @@ static const char *op_text(const struct mount_op *op, char *b, size_t len)
 					     : "tmpfs";
 	case MNT_DEV:
 		return "private /dev";
+	case MNT_BIND:
+		snprintf(b, len, "bind%s%s", op->attr_set ? " ro" : "",
+			 op->recursive ? "" : " norbind");
+		return b;
 	}
 	return "?";
 }

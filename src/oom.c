@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * oom_score_adj survives fork and exec (proc(5)): a caller at -1000 would
- * make the agent the one process the OOM killer never picks, and no
- * directive sets it here (systemd's OOMScoreAdjust= is not implemented), so
- * the agent gets 0, as a service of a system manager that sets none.
+ * make the agent the one process the OOM killer never picks: the agent gets
+ * OOMScoreAdjust= when configured, else 0, as a service of a system manager
+ * that sets none.
  *
  * Lowering the value below the floor a privileged writer left needs
  * CAP_SYS_RESOURCE, which is why the write happens while root.  In a
@@ -43,6 +43,21 @@ void oom_plan(struct plan *p, struct diag *dg, enum step *step)
 	cur = strtol(buf, NULL, 10);
 	p->oom_score_adj =
 		cur > 0 && !plan_has_cap(CAP_SYS_RESOURCE) ? (int)cur : 0;
+	if (p->cfg->oom_score_adjust_set) {
+		p->oom_score_adj = p->cfg->oom_score_adjust;
+		/* Below the floor a privileged writer left (which cannot be
+		 * read) the kernel wants CAP_SYS_RESOURCE: refused now, where
+		 * the launch could fail, rather than at the write. */
+		if (p->oom_score_adj < cur && !plan_has_cap(CAP_SYS_RESOURCE)) {
+			diag_add(dg, p->cfg->at[D_OOM_SCORE_ADJUST],
+				 "OOMScoreAdjust=%d: lowering oom_score_adj "
+				 "below the launcher's own (%ld) needs "
+				 "CAP_SYS_RESOURCE, which it lacks",
+				 p->oom_score_adj, cur);
+			if (*step == STEP__ALL)
+				*step = STEP_OOM;
+		}
+	}
 }
 
 void oom_apply(const struct plan *p)

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <linux/capability.h>
 #include <linux/securebits.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -506,6 +507,10 @@ bool plan_build(struct plan *p, const struct config *c, char *const *cmdline,
 		p->no_new_privs_implied = true;
 	}
 
+	/* Before the environment, which names them, and the sandbox, which
+	 * keeps them writable. */
+	directories_plan(p, dg, step);
+	p->personality = c->personality_set ? c->personality : PER_LINUX;
 	p->envp = environ_build(c, p, environ, dg);
 	plan_exec(p, c, cmdline, dg, step);
 	if (p->exec_fd >= 0)
@@ -625,6 +630,7 @@ void plan_free(struct plan *p)
 	seccomp_plan_free(&p->seccomp);
 	sandbox_plan_free(&p->sandbox);
 	cgroup_plan_free(&p->cgroup);
+	directories_plan_free(p);
 	if (p->exec_fd >= 0)
 		close(p->exec_fd);
 	if (p->status_fd >= 0)

@@ -405,6 +405,18 @@ static void check_workdir(struct preflight *pf, const struct plan *p)
 	    WEXITSTATUS(st) == 255)
 		return;
 	err = WEXITSTATUS(st);
+	/* A StateDirectory= or the like that the launch creates first. */
+	for (size_t i = 0; err == ENOENT && i < p->ndirs; i++) {
+		const struct exec_dir_plan *d = &p->dirs[i];
+		if (strcmp(d->path, p->workdir) != 0 ||
+		    !((d->uid == p->uid && (d->mode & 0100)) ||
+		      (d->mode & 0001)))
+			continue;
+		add(pf, PF_OK, "WorkingDirectory=", NULL,
+		    "%s is created by %s= before the agent enters it",
+		    p->workdir, exec_dir_directive(d->type));
+		return;
+	}
 	if (!err)
 		add(pf, PF_OK, "WorkingDirectory=", NULL,
 		    "%s can be entered by uid %u", p->workdir,

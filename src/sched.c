@@ -5,9 +5,18 @@
  * ioprio_set(2), PR_SET_TIMERSLACK), so "chrt -f 50 nice -n -15 taskset -c 0
  * osapi-launch" would hand the agent SCHED_FIFO despite RestrictRealtime=,
  * a priority above every service's, and one CPU.  Under systemd a service
- * starts from PID 1's state; no directive sets these here, so each is reset
- * to the kernel's default.  One file: they are all the scheduler's view of
- * the process, and the order among them matters (below).
+ * starts from PID 1's state: each is reset to the kernel's default unless a
+ * directive sets it (Nice=, CPUSchedulingPolicy=, CPUSchedulingPriority=,
+ * CPUSchedulingResetOnFork=, CPUAffinity=, IOSchedulingClass=,
+ * IOSchedulingPriority=, TimerSlackNSec=), as systemd sets them.  One file:
+ * they are all the scheduler's view of the process, and the order among them
+ * matters (below).
+ *
+ * A real-time CPUSchedulingPolicy= and RestrictRealtime=: systemd applies
+ * the policy in the exec child before the seccomp filter exists, so the
+ * agent runs SCHED_FIFO while neither it nor its children can ask for a
+ * real-time policy again.  Here too: this step runs long before
+ * seccomp_apply().
  *
  * What may stay: without CAP_SYS_NICE (a container) the kernel refuses to
  * lower a nice value, leave SCHED_IDLE or clear SCHED_RESET_ON_FORK.  Those
@@ -61,8 +70,35 @@ void sched_plan(struct plan *p, struct diag *dg, enum step *step)
 	int ncpu = possible_cpus();
 	int nice;
 
+	const struct config *c = p->cfg;
+
 	p->sched_policy = SCHED_OTHER;
-	if (!cap && cur >= 0) {
+	p->timer_slack = TIMER_SLACK_DEFAULT_NS;
+	p->ioprio = IOPRIO_PRIO_VALUE(IOPRIO_CLASS_NONE, 0);
+	if (c->sched_policy_set || c->sched_priority_set ||
+	    c->sched_reset_on_fork_set) {
+		bool rt = c->sched_policy == SCHED_FIFO ||
+			  c->sched_policy == SCHED_RR;
+		/* sched_setscheduler(2) takes 1-99 for fifo and rr, 0 for
+		 * the others: the launch would fail, so the plan does. */
+		if (rt != (c->sched_priority > 0)) {
+			diag_add(dg,
+				 c->at[D_CPU_SCHEDULING_PRIORITY].line
+					 ? c->at[D_CPU_SCHEDULING_PRIORITY]
+					 : c->at[D_CPU_SCHEDULING_POLICY],
+				 "CPUSchedulingPriority=%d: %s",
+				 c->sched_priority,
+				 rt ? "fifo and rr need a priority from 1 to 99"
+				    : "only fifo and rr take a priority above "
+				      "0");
+			if (*step == STEP__ALL)
+				*step = STEP_CONFIG;
+		}
+		p->sched_policy =
+			c->sched_policy |
+			(c->sched_reset_on_fork ? SCHED_RESET_ON_FORK : 0);
+		p->sched_priority = c->sched_priority;
+	} else if (!cap && cur >= 0) {
 		if ((cur & ~SCHED_RESET_ON_FORK) == SCHED_IDLE)
 			p->sched_policy = SCHED_IDLE;
 		p->sched_policy |= rof;
@@ -70,6 +106,26 @@ void sched_plan(struct plan *p, struct diag *dg, enum step *step)
 	errno = 0;
 	nice = getpriority(PRIO_PROCESS, 0);
 	p->nice = !cap && errno == 0 && nice > 0 ? nice : 0;
+	if (c->nice_set)
+		p->nice = c->nice;
+	if (c->ioprio_class_set || c->ioprio_prio_set) {
+		/* systemd: best-effort when only the priority is given, 4 when
+		 * only the class; "none" is best-effort 4; idle has no
+		 * levels. */
+		int cls =
+			c->ioprio_class_set ? c->ioprio_class : IOPRIO_CLASS_BE;
+		int data = c->ioprio_prio_set ? c->ioprio_prio : 4;
+		if (cls == IOPRIO_CLASS_NONE)
+			cls = IOPRIO_CLASS_BE, data = 4;
+		if (cls == IOPRIO_CLASS_IDLE)
+			data = 0;
+		p->ioprio = IOPRIO_PRIO_VALUE(cls, data);
+	}
+	if (c->timer_slack_set)
+		/* 0 asks the kernel for the task's default slack, which under
+		 * systemd is PID 1's: the same 50 us. */
+		p->timer_slack = c->timer_slack_ns ? c->timer_slack_ns
+						   : TIMER_SLACK_DEFAULT_NS;
 
 	if (ncpu < 1) {
 		diag_add(dg, (struct origin){0},
@@ -78,44 +134,69 @@ void sched_plan(struct plan *p, struct diag *dg, enum step *step)
 			*step = STEP_CPU_AFFINITY;
 		return;
 	}
-	/* Every possible CPU: the kernel intersects it with the cpuset. */
-	p->cpus_size = CPU_ALLOC_SIZE(ncpu);
-	p->cpus = CPU_ALLOC(ncpu);
-	p->cpus_read = CPU_ALLOC(ncpu);
-	if (!p->cpus || !p->cpus_read)
-		abort();
-	CPU_ZERO_S(p->cpus_size, p->cpus);
-	for (int c = 0; c < ncpu; c++)
-		CPU_SET_S(c, p->cpus_size, p->cpus);
+	/* Every possible CPU, or CPUAffinity='s: the kernel intersects it
+	 * with the cpuset. */
+	{
+		int size = ncpu, usable = 0;
+		for (size_t i = 0; i < c->n_cpu_affinity; i++)
+			if ((int)c->cpu_affinity[i] >= size)
+				size = (int)c->cpu_affinity[i] + 1;
+		p->cpus_size = CPU_ALLOC_SIZE(size);
+		p->cpus = CPU_ALLOC(size);
+		p->cpus_read = CPU_ALLOC(size);
+		if (!p->cpus || !p->cpus_read)
+			abort();
+		CPU_ZERO_S(p->cpus_size, p->cpus);
+		if (!c->cpu_affinity_set) {
+			for (int cpu = 0; cpu < ncpu; cpu++)
+				CPU_SET_S(cpu, p->cpus_size, p->cpus);
+			return;
+		}
+		p->cpus_configured = true;
+		for (size_t i = 0; i < c->n_cpu_affinity; i++) {
+			CPU_SET_S(c->cpu_affinity[i], p->cpus_size, p->cpus);
+			usable += (int)c->cpu_affinity[i] < ncpu;
+		}
+		/* sched_setaffinity(2) fails when no CPU listed exists. */
+		if (!usable) {
+			diag_add(dg, c->at[D_CPU_AFFINITY],
+				 "CPUAffinity=: none of the CPUs listed exists "
+				 "here (%d possible)",
+				 ncpu);
+			if (*step == STEP__ALL)
+				*step = STEP_CONFIG;
+		}
+	}
 }
 
 void sched_apply(const struct plan *p)
 {
-	struct sched_param none = {.sched_priority = 0};
+	struct sched_param prio = {.sched_priority = p->sched_priority};
 
 	/* The policy first: leaving a real-time class changes the timer
 	 * slack on recent kernels, and the nice value is SCHED_OTHER's. */
 	if (INJECT(STEP_SCHED) ||
-	    sched_setscheduler(0, p->sched_policy, &none) < 0)
-		die(STEP_SCHED, errno,
-		    "sched_setscheduler(SCHED_OTHER, 0) failed");
+	    sched_setscheduler(0, p->sched_policy, &prio) < 0)
+		die(STEP_SCHED, errno, "sched_setscheduler(%d, %d) failed",
+		    p->sched_policy, p->sched_priority);
 	if (INJECT(STEP_NICE) || setpriority(PRIO_PROCESS, 0, p->nice) < 0)
 		die(STEP_NICE, errno, "setpriority(%d) failed", p->nice);
 	/* After cgroup_apply(): joining a cpuset rewrites the affinity. */
 	if (INJECT(STEP_CPU_AFFINITY) ||
 	    sched_setaffinity(0, p->cpus_size, p->cpus) < 0)
-		die(STEP_CPU_AFFINITY, errno,
-		    "sched_setaffinity(every CPU) failed");
-	/* No glibc wrapper.  IOPRIO_CLASS_NONE: the I/O scheduler derives
-	 * the priority from the CPU nice value, as for every new task. */
+		die(STEP_CPU_AFFINITY, errno, "sched_setaffinity(%s) failed",
+		    p->cpus_configured ? "CPUAffinity=" : "every CPU");
+	/* No glibc wrapper.  IOPRIO_CLASS_NONE unless configured: the I/O
+	 * scheduler derives the priority from the CPU nice value, as for
+	 * every new task. */
 	if (INJECT(STEP_IOPRIO) ||
-	    syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0,
-		    IOPRIO_PRIO_VALUE(IOPRIO_CLASS_NONE, 0)) < 0)
-		die(STEP_IOPRIO, errno, "ioprio_set(IOPRIO_CLASS_NONE) failed");
+	    syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, p->ioprio) < 0)
+		die(STEP_IOPRIO, errno, "ioprio_set(%#x) failed",
+		    (unsigned)p->ioprio);
 	/* Not PR_SET_TIMERSLACK 0: that restores the task's "default",
 	 * which fork copied from the parent's current slack. */
 	if (INJECT(STEP_TIMER_SLACK) ||
-	    prctl(PR_SET_TIMERSLACK, TIMER_SLACK_DEFAULT_NS, 0, 0, 0) < 0)
+	    prctl(PR_SET_TIMERSLACK, p->timer_slack, 0, 0, 0) < 0)
 		die(STEP_TIMER_SLACK, errno, "PR_SET_TIMERSLACK(%lu) failed",
-		    TIMER_SLACK_DEFAULT_NS);
+		    p->timer_slack);
 }

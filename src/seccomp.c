@@ -944,7 +944,7 @@ static bool build_restrict(struct seccomp_plan *s, const struct config *c,
 	in.on[GR_PERSONALITY] = c->lock_personality;
 	/* What src/personality.c sets before exec, not the caller's (which
 	 * "setarch -R" would otherwise lock in). */
-	in.personality = PER_LINUX;
+	in.personality = c->personality_set ? c->personality : PER_LINUX;
 	in.on[GR_REALTIME] = c->restrict_realtime;
 	in.on[GR_SUID_SGID] = c->restrict_suid_sgid;
 	in.on[GR_MDWE] = c->memory_deny_write_execute;

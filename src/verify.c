@@ -207,14 +207,24 @@ static void verify_process_state(const struct plan *p, const long long *st)
 	ssize_t n;
 	int v = -1;
 
-	expect_int(personality(0xffffffff), PER_LINUX, "personality");
+	int policy = p->sched_policy & ~SCHED_RESET_ON_FORK;
+	long slack = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
+
+	expect_int(personality(0xffffffff), (long long)p->personality,
+		   "personality");
 	expect_int(sched_getscheduler(0), p->sched_policy, "scheduling policy");
-	expect_int(st[STAT_RT_PRIORITY], 0, "real-time priority");
-	expect_int(st[STAT_NICE], p->nice, "nice");
-	expect_int(syscall(SYS_ioprio_get, IOPRIO_WHO_PROCESS, 0),
-		   IOPRIO_PRIO_VALUE(IOPRIO_CLASS_NONE, 0), "I/O priority");
-	expect_int(prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0),
-		   (long long)TIMER_SLACK_DEFAULT_NS, "timer slack");
+	expect_int(st[STAT_RT_PRIORITY], p->sched_priority,
+		   "real-time priority");
+	/* The nice value only means something outside the real-time
+	 * classes, whose /proc field reads 0. */
+	if (policy != SCHED_FIFO && policy != SCHED_RR)
+		expect_int(st[STAT_NICE], p->nice, "nice");
+	expect_int(syscall(SYS_ioprio_get, IOPRIO_WHO_PROCESS, 0), p->ioprio,
+		   "I/O priority");
+	/* Linux 6.7 on: a real-time task has no slack and ignores
+	 * PR_SET_TIMERSLACK, so 0 is what the kernel makes of the plan. */
+	if (!((policy == SCHED_FIFO || policy == SCHED_RR) && slack == 0))
+		expect_int(slack, (long long)p->timer_slack, "timer slack");
 	/* The affinity the kernel allows depends on the cpuset, which only
 	 * the kernel knows exactly: it must already be the widest, so that
 	 * asking for every CPU again changes nothing. */
@@ -229,6 +239,11 @@ static void verify_process_state(const struct plan *p, const long long *st)
 			    "reading the CPU affinity failed");
 		expect_int(before, CPU_COUNT_S(p->cpus_size, now),
 			   "CPUs in the affinity mask");
+		/* CPUAffinity=: nothing outside it. */
+		CPU_AND_S(p->cpus_size, now, now, p->cpus);
+		if (p->cpus_configured)
+			expect_int(CPU_COUNT_S(p->cpus_size, now), before,
+				   "CPUs of the affinity mask in CPUAffinity=");
 	}
 	n = pread(p->oom_fd, buf, sizeof(buf) - 1, 0);
 	if (n <= 0)

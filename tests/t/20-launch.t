@@ -25,8 +25,8 @@ is "$(field RLIMIT_NOFILE)" 16384:16384 "LimitNOFILE= applies"
 is "$(field RLIMIT_CORE)" 0:0 "LimitCORE=0 applies"
 is "$(field SIGMASK_EMPTY)" 1 "no signal is blocked"
 is "$(printf '%s\n' "$OUTPUT" | grep '^ENV=' | sed 's/^ENV=//' | sort | tr '\n' ' ')" \
-	"HOME=$(getent passwd osapi | cut -d: -f6) LOGNAME=osapi PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin SHELL=$(getent passwd osapi | cut -d: -f7) USER=osapi " \
-	"the environment is clean: PATH, HOME, USER, LOGNAME, SHELL only"
+	"HOME=$(getent passwd osapi | cut -d: -f6) LOGNAME=osapi PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin SHELL=$(getent passwd osapi | cut -d: -f7) STATE_DIRECTORY=/var/lib/osapi USER=osapi " \
+	"the environment is clean: PATH, HOME, USER, LOGNAME, SHELL, and StateDirectory='s STATE_DIRECTORY only"
 
 # A hostile caller environment and extra descriptors do not leak through.
 exec 7</etc/hostname

@@ -30,7 +30,10 @@ cleanup() {
 		[ -d "$d" ] || continue
 		rmdir "$d"/* "$d" 2>/dev/null
 	done
-	[ -n "$made_statedir" ] && rmdir /var/lib/osapi
+	[ -n "$made_statedir" ] && rm -rf /var/lib/osapi
+	# tests/configs/directories.conf's, created by its launch.
+	rm -rf /run/osapi-agree /var/lib/osapi-agree /var/cache/osapi-agree \
+		/var/log/osapi-agree /etc/osapi-agree
 	rm -rf "$SCRATCH"
 }
 made_statedir=
@@ -100,13 +103,10 @@ n=contrib-systemd-osapi-agent
 sed -e "s|^ExecStart=.*|ExecStart=$P|" -e "/^ExecPaths=/s|/usr/bin/osapi |$P |" \
 	"$SRC_DIR/contrib/systemd/osapi-agent.service" >"$D/$n.service"
 chmod 0644 "$D/$n.service"
+[ -e /var/lib/osapi ] || made_statedir=1
 agree "$n" --drop-unsupported --unit "$D/$n.service"
-# And with the directory its StateDirectory= (dropped here) would create.
-if [ ! -e /var/lib/osapi ]; then
-	install -d -o osapi -g osapi -m 0700 /var/lib/osapi
-	made_statedir=1
-	agree "$n-statedir" --drop-unsupported --unit "$D/$n.service"
-fi
+# Again, with the directory its StateDirectory= created now in place.
+agree "$n-statedir" --drop-unsupported --unit "$D/$n.service"
 
 # The corpus: @PROBE@ and @SCRATCH@ stand for this run's probe and scratch
 # directory.

@@ -52,6 +52,13 @@ for row in $steps; do
 		shipped_conf "--marker $OUT/ran" "$cf"
 		echo "SandboxBackend=landlock" >>"$cf"
 		;;
+	runtime-directory | cache-directory | logs-directory | configuration-directory)
+		# Not in the shipped config: add one of that type.
+		cf=$SCRATCH/dirs.conf
+		shipped_conf "--marker $OUT/ran" "$cf"
+		t=${step%-directory}
+		echo "${t^}Directory=osapi-fault-$$" >>"$cf"
+		;;
 	securebits)
 		# Not in the shipped config: add it so the step runs.
 		cf=$SCRATCH/securebits.conf
