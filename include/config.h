@@ -55,6 +55,19 @@ enum directive_id {
 	D_UNSET_ENVIRONMENT,
 	D_USER,
 	D_WORKING_DIRECTORY,
+	/* Namespaces, procfs, devices and the keyring (src/uts.c, src/ipcns.c,
+	 * src/netns.c, src/keyring.c, src/devices.c, src/mountns.c). */
+	D_DEVICE_ALLOW,
+	D_DEVICE_POLICY,
+	D_KEYRING_MODE,
+	D_PRIVATE_IPC,
+	D_PRIVATE_MOUNTS,
+	D_PRIVATE_NETWORK,
+	D_PROC_SUBSET,
+	D_PROTECT_CLOCK,
+	D_PROTECT_HOSTNAME,
+	D_PROTECT_PROC,
+	D_REMOVE_IPC,
 	D__MAX,
 };
 
@@ -101,6 +114,26 @@ struct resource {
 	unsigned percent; /* Memory*=, TasksMax=: of the host's total, x100 */
 	struct origin at;
 };
+
+/* ProtectProc=, KeyringMode=, DevicePolicy= values, as systemd.exec(5) and
+ * systemd.resource-control(5); 0 is systemd's default for a system
+ * service. */
+enum protect_proc {
+	PROTECT_PROC_DEFAULT,
+	PROTECT_PROC_NOACCESS,
+	PROTECT_PROC_INVISIBLE,
+	PROTECT_PROC_PTRACEABLE
+};
+enum keyring_mode { KEYRING_PRIVATE, KEYRING_INHERIT, KEYRING_SHARED };
+enum device_policy {
+	DEVICE_POLICY_AUTO,
+	DEVICE_POLICY_CLOSED,
+	DEVICE_POLICY_STRICT
+};
+/* DeviceAllow= access bits, as the kernel's BPF_DEVCG_ACC_*. */
+#define DEVICE_MKNOD 1U
+#define DEVICE_READ  2U
+#define DEVICE_WRITE 4U
 
 struct limit {
 	struct origin at; /* line 0: not configured */
@@ -186,6 +219,22 @@ struct config {
 	bool net_ports_optional;
 	struct net_port *net_ports;
 	size_t n_net_ports;
+
+	/* Namespaces, procfs, devices and the keyring. */
+	bool private_mounts;
+	bool protect_clock;
+	bool protect_hostname;
+	enum protect_proc protect_proc;
+	bool proc_subset_pid;
+	bool private_ipc;
+	bool private_network;
+	bool remove_ipc;
+	enum keyring_mode keyring_mode;
+	enum device_policy device_policy;
+	/* DeviceAllow=: "SPEC ACCESS" as written (SPEC a device node path,
+	 * /sys/dev/{char,block}/M:N, or char-NAME/block-NAME from
+	 * /proc/devices); resolved against this host in the plan. */
+	struct words device_allow;
 };
 
 struct directive {

@@ -57,6 +57,7 @@ void config_free(struct config *c)
 	free(c->cgroup_parent);
 	free((char *)c->path);
 	words_clear(&c->dropins);
+	words_clear(&c->device_allow);
 	memset(c, 0, sizeof(*c));
 }
 
