@@ -338,6 +338,20 @@ void mountns_plan_build(struct sandbox_plan *s, const struct config *c,
 	mountns_plan_free(&host);
 	qsort(m->v, m->n, sizeof(*m->v), op_order);
 
+	/* ProcSubset=pid: /proc has no /proc/sys, /proc/kmsg... any more;
+	 * what the other directives do there is moot, as under systemd,
+	 * whose entries for them are skipped when missing. */
+	if (c->proc_subset_pid)
+		for (size_t i = 0; i < m->n; i++) {
+			if (m->v[i].kind == MNT_PROC ||
+			    !path_under(m->v[i].path, "/proc"))
+				continue;
+			free(m->v[i].path);
+			memmove(&m->v[i], &m->v[i + 1],
+				(m->n - i - 1) * sizeof(*m->v));
+			m->n--;
+			i--;
+		}
 	/* Nothing can be mounted beneath what a hide, a tmpfs or the private
 	 * /dev covers (the path is gone): drop those, and duplicates.  A
 	 * fresh procfs has what /proc has; the mqueue mount point is made
