@@ -213,7 +213,7 @@ char *device_rule_v1(const struct device_rule *r)
  */
 int devices_program_load(const struct cgroup_plan *g)
 {
-	size_t max = 6 + g->ndev * 9, n = 0;
+	size_t max = 8 + g->ndev * 8, n = 0;
 	struct bpf_insn *p = xcalloc(max, sizeof(*p));
 	union bpf_attr attr;
 	char log[4096] = "";
@@ -224,10 +224,10 @@ int devices_program_load(const struct cgroup_plan *g)
 	p[n++] = INSN(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_3, BPF_REG_2, 0, 0);
 	p[n++] = INSN(BPF_ALU64 | BPF_AND | BPF_K, BPF_REG_2, 0, 0, 0xffff);
 	p[n++] = INSN(BPF_ALU64 | BPF_RSH | BPF_K, BPF_REG_3, 0, 0, 16);
-	p[n++] = INSN(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_4, BPF_REG_1, 0,
-		      offsetof(struct bpf_cgroup_dev_ctx, major));
-	p[n++] = INSN(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_5, BPF_REG_1, 0,
-		      offsetof(struct bpf_cgroup_dev_ctx, minor));
+	p[n++] = INSN(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_4, BPF_REG_1,
+		      offsetof(struct bpf_cgroup_dev_ctx, major), 0);
+	p[n++] = INSN(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_5, BPF_REG_1,
+		      offsetof(struct bpf_cgroup_dev_ctx, minor), 0);
 	for (size_t i = 0; i < g->ndev; i++) {
 		const struct device_rule *r = &g->dev[i];
 		size_t len = 1 + (r->major >= 0) + (r->minor >= 0) + 3 + 2;
