@@ -308,10 +308,12 @@ void devices_apply(const struct plan *p)
 	union bpf_attr a;
 	int cg;
 
-	if (!g->dev_group)
+	if (!g->devices && !g->dev_group)
 		return;
 	if (INJECT(STEP_DEVICES))
-		die(STEP_DEVICES, errno, "%s: injected", g->dev_group);
+		die(STEP_DEVICES, errno, "device policy: injected");
+	if (!g->dev_group)
+		return; /* v1: cgroup_apply() wrote the controller's rules */
 	cg = open(g->dev_group, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (cg < 0)
 		die(STEP_DEVICES, errno, "cannot open %s", g->dev_group);
