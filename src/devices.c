@@ -76,16 +76,25 @@ static int by_driver(struct cgroup_plan *g, char type, const char *glob,
 	FILE *f = fopen("/proc/devices", "re");
 
 	while (f && fgets(line, sizeof(line), f)) {
-		int major;
-		char name[128];
+		char *end, *name;
+		long major;
 
-		if (strncmp(line, "Character", 9) == 0)
+		if (strncmp(line, "Character", 9) == 0) {
 			in = type == 'c';
-		else if (strncmp(line, "Block", 5) == 0)
+			continue;
+		}
+		if (strncmp(line, "Block", 5) == 0) {
 			in = type == 'b';
-		else if (in && sscanf(line, "%d %127s", &major, name) == 2 &&
-			 fnmatch(glob, name, 0) == 0) {
-			rule(g, type, major, -1, access);
+			continue;
+		}
+		/* "%3d %s\n" in fs/char_dev.c and block/genhd.c */
+		major = strtol(line, &end, 10);
+		if (!in || end == line || *end != ' ' || major < 0)
+			continue;
+		name = end + strspn(end, " ");
+		name[strcspn(name, "\n")] = '\0';
+		if (fnmatch(glob, name, 0) == 0) {
+			rule(g, type, (int)major, -1, access);
 			n++;
 		}
 	}
@@ -97,8 +106,6 @@ static int by_driver(struct cgroup_plan *g, char type, const char *glob,
 static void resolve(struct cgroup_plan *g, const char *spec, unsigned access)
 {
 	struct stat st;
-	unsigned maj, min;
-	char extra;
 
 	if (strncmp(spec, "char-", 5) == 0 || strncmp(spec, "block-", 6) == 0) {
 		bool chr = spec[0] == 'c';
@@ -112,7 +119,13 @@ static void resolve(struct cgroup_plan *g, const char *spec, unsigned access)
 	}
 	if (strncmp(spec, "/sys/dev/", 9) == 0) {
 		const char *mm = strrchr(spec, '/') + 1;
-		if (sscanf(mm, "%u:%u%c", &maj, &min, &extra) == 2 &&
+		char *end1, *end2 = NULL;
+		long maj = strtol(mm, &end1, 10), min = -1;
+
+		if (end1 != mm && *end1 == ':' && end1[1] >= '0' &&
+		    end1[1] <= '9')
+			min = strtol(end1 + 1, &end2, 10);
+		if (min >= 0 && maj >= 0 && end2 && !*end2 &&
 		    mm - spec == (spec[9] == 'c' ? 14 : 15)) {
 			rule(g, spec[9] == 'c' ? 'c' : 'b', (int)maj, (int)min,
 			     access);

@@ -11,13 +11,13 @@ install -m 0644 "$SRC_DIR/contrib/systemd/osapi-agent.service" "$unit"
 
 run_launch --check --unit "$unit" -- /bin/true
 is "$RC" 78 "without --drop-unsupported, directives osapi-launch lacks are errors"
-like "$ERR" "osapi-agent\.service:[0-9]+: ProtectClock= is a systemd directive that osapi-launch does not implement; remove it \(or pass --drop-unsupported" \
+like "$ERR" "osapi-agent\.service:[0-9]+: StateDirectory= is a systemd directive that osapi-launch does not implement; remove it \(or pass --drop-unsupported" \
 	"each names file:line and the way out"
 
 run_launch --unit "$unit" --drop-unsupported --print-config
 is "$RC" 0 "--print-config translates the unit"
 like "$OUTPUT" "# ignored \(service manager\): Type=exec" "service-manager directives are listed as ignored"
-like "$OUTPUT" "# DROPPED \(not implemented\): ProtectClock=yes" "unsupported exec directives are listed as dropped"
+like "$OUTPUT" "# DROPPED \(not implemented\): StateDirectory=osapi" "unsupported exec directives are listed as dropped"
 like "$OUTPUT" "^\[Launch\]" "the output is a [Launch] config"
 like "$OUTPUT" "SystemCallFilter=~@privileged @resources" "directives are carried over as written"
 printf '%s\n' "$OUTPUT" >"$SCRATCH/translated.conf"

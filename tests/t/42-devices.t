@@ -41,6 +41,8 @@ run_policies() {
 	is "$RC:$(four)" 0:EPERM:EPERM:EPERM:EPERM "$how DevicePolicy=strict: nothing listed, nothing allowed"
 	attempts "$l" DevicePolicy=strict "DeviceAllow=/dev/kmsg r"
 	is "$RC:$(four)" 0:ok:EPERM:EPERM:EPERM "$how DeviceAllow=/dev/kmsg r under strict: read only, and only it"
+	attempts "$l" DevicePolicy=strict "DeviceAllow=/sys/dev/char/$kmsg r"
+	is "$RC:$(four)" 0:ok:EPERM:EPERM:EPERM "$how DeviceAllow=/sys/dev/char/$kmsg r: the same by number"
 	attempts "$l" "DeviceAllow=char-mem r"
 	is "$RC:$(four)" 0:ok:EPERM:ok:ok "$how DeviceAllow=char-mem r (auto): the mem major read-only, the pseudo devices rwm"
 	attempts "$l" "DeviceAllow=/dev/kmsg w" "DeviceAllow="
