@@ -20,6 +20,14 @@ struct cgroup_action {
 	bool optional; /* "-": a failure is skipped */
 };
 
+/* One DevicePolicy=/DeviceAllow= rule, resolved (src/devices.c). */
+struct device_rule {
+	char type;	 /* 'c' or 'b' */
+	int major;	 /* -1: any */
+	int minor;	 /* -1: any */
+	unsigned access; /* DEVICE_READ | DEVICE_WRITE | DEVICE_MKNOD */
+};
+
 struct cgroup_plan {
 	int version; /* 0: no resource directive; 1 or 2 */
 	struct cgroup_action *v;
@@ -28,7 +36,28 @@ struct cgroup_plan {
 	size_t ngroups;
 	char **notes;
 	size_t nnotes;
+
+	/* DevicePolicy=, DeviceAllow= (src/devices.c): on v1 the devices
+	 * controller's writes are actions above; on v2 a
+	 * BPF_PROG_TYPE_CGROUP_DEVICE program, loaded in the plan, is
+	 * attached to dev_group, which also loses any program a launch
+	 * before left there. */
+	bool devices; /* a device policy applies */
+	struct device_rule *dev;
+	size_t ndev;
+	char *dev_group; /* v2: the agent's group directory */
+	bool dev_bpf;	 /* dev_prog_fd holds the loaded program */
+	int dev_prog_fd;
 };
+
+/* src/devices.c: the rules the config and its implications make, resolved
+ * against this host's /dev and /proc/devices (false: no policy; notes for
+ * what was skipped, as systemd skips it); the v1 rule text; the v2
+ * program, loaded now (an fd, or -errno). */
+bool devices_rules(struct cgroup_plan *g, const struct config *c);
+char *device_rule_v1(const struct device_rule *r);
+int devices_program_load(const struct cgroup_plan *g);
+const char *device_policy_name(const struct config *c);
 
 bool cgroup_plan_build(struct cgroup_plan *g, const struct config *c,
 		       struct diag *dg, enum step *step);

@@ -83,6 +83,19 @@ enum directive_id {
 	D_CACHE_DIRECTORY_MODE,
 	D_LOGS_DIRECTORY_MODE,
 	D_CONFIGURATION_DIRECTORY_MODE,
+	/* Namespaces, procfs, devices and the keyring (src/uts.c, src/ipcns.c,
+	 * src/netns.c, src/keyring.c, src/devices.c, src/mountns.c). */
+	D_DEVICE_ALLOW,
+	D_DEVICE_POLICY,
+	D_KEYRING_MODE,
+	D_PRIVATE_IPC,
+	D_PRIVATE_MOUNTS,
+	D_PRIVATE_NETWORK,
+	D_PROC_SUBSET,
+	D_PROTECT_CLOCK,
+	D_PROTECT_HOSTNAME,
+	D_PROTECT_PROC,
+	D_REMOVE_IPC,
 	D__MAX,
 };
 
@@ -147,6 +160,25 @@ enum runtime_preserve {
 	RUNTIME_PRESERVE_YES,
 	RUNTIME_PRESERVE_RESTART,
 };
+/* ProtectProc=, KeyringMode=, DevicePolicy= values, as systemd.exec(5) and
+ * systemd.resource-control(5); 0 is systemd's default for a system
+ * service. */
+enum protect_proc {
+	PROTECT_PROC_DEFAULT,
+	PROTECT_PROC_NOACCESS,
+	PROTECT_PROC_INVISIBLE,
+	PROTECT_PROC_PTRACEABLE
+};
+enum keyring_mode { KEYRING_PRIVATE, KEYRING_INHERIT, KEYRING_SHARED };
+enum device_policy {
+	DEVICE_POLICY_AUTO,
+	DEVICE_POLICY_CLOSED,
+	DEVICE_POLICY_STRICT
+};
+/* DeviceAllow= access bits, as the kernel's BPF_DEVCG_ACC_*. */
+#define DEVICE_MKNOD 1U
+#define DEVICE_READ  2U
+#define DEVICE_WRITE 4U
 
 struct limit {
 	struct origin at; /* line 0: not configured */
@@ -266,6 +298,21 @@ struct config {
 	struct words exec_dirs[EXEC_DIR__MAX];
 	mode_t exec_dir_mode[EXEC_DIR__MAX]; /* 0755 unless configured */
 	enum runtime_preserve runtime_preserve;
+	/* Namespaces, procfs, devices and the keyring. */
+	bool private_mounts;
+	bool protect_clock;
+	bool protect_hostname;
+	enum protect_proc protect_proc;
+	bool proc_subset_pid;
+	bool private_ipc;
+	bool private_network;
+	bool remove_ipc;
+	enum keyring_mode keyring_mode;
+	enum device_policy device_policy;
+	/* DeviceAllow=: "SPEC ACCESS" as written (SPEC a device node path,
+	 * /sys/dev/{char,block}/M:N, or char-NAME/block-NAME from
+	 * /proc/devices); resolved against this host in the plan. */
+	struct words device_allow;
 };
 
 struct directive {

@@ -103,6 +103,14 @@ struct plan {
 	bool numa;	 /* set_mempolicy(2) exists here */
 	bool ksm;	 /* PR_SET_MEMORY_MERGE exists here */
 	bool io_flusher; /* PR_SET_IO_FLUSHER exists and may be cleared */
+
+	/* Namespaces and the keyring (src/netns.c, src/ipcns.c, src/uts.c,
+	 * src/keyring.c): the namespaces the launch creates, the launcher's
+	 * own (the agent's must differ, src/verify.c), and the caller's
+	 * session keyring, which the agent's must not be. */
+	unsigned long new_ns;	      /* CLONE_NEWNET | CLONE_NEWIPC | ... */
+	unsigned long long ns_ino[3]; /* net, ipc, uts */
+	int32_t caller_keyring;
 	/* What the process directives set instead of the default (the
 	 * reset's value when none is configured). */
 	int sched_priority;
@@ -155,6 +163,11 @@ void sched_plan(struct plan *p, struct diag *dg, enum step *step);
 void oom_plan(struct plan *p, struct diag *dg, enum step *step);
 void mempolicy_plan(struct plan *p);
 void prctl_plan(struct plan *p);
+/* Namespaces, RemoveIPC=, the capabilities ProtectClock= takes away
+ * (src/plan.c); the caller's session keyring (src/keyring.c). */
+void namespaces_plan(struct plan *p, const struct config *c, struct diag *dg,
+		     enum step *step);
+int32_t keyring_session_id(void);
 /* RuntimeDirectory= and friends (src/directories.c): the paths, owners
  * and modes, and the *_DIRECTORY environment variables. */
 void directories_plan(struct plan *p, struct diag *dg, enum step *step);

@@ -59,12 +59,15 @@ struct landlock_plan {
 /* One mount in the agent's mount namespace (src/mountns.c), applied in
  * order: shallow paths first, so a deeper path overrides. */
 enum mount_kind {
-	MNT_ATTR,  /* bind the path onto itself, then set/clear attributes
-		    * recursively ("/" itself: attributes only) */
-	MNT_HIDE,  /* bind an empty mode-000 directory or file over it */
-	MNT_TMPFS, /* a fresh tmpfs */
-	MNT_DEV,   /* PrivateDevices=: a minimal /dev */
-	MNT_BIND,  /* BindPaths=, BindReadOnlyPaths=: src over path */
+	MNT_ATTR,   /* bind the path onto itself, then set/clear attributes
+		     * recursively ("/" itself: attributes only) */
+	MNT_HIDE,   /* bind an empty mode-000 directory or file over it */
+	MNT_TMPFS,  /* a fresh tmpfs */
+	MNT_DEV,    /* PrivateDevices=: a minimal /dev */
+	MNT_PROC,   /* ProtectProc=, ProcSubset=: a fresh procfs, data its
+		     * options; the mounts beneath are made on it */
+	MNT_MQUEUE, /* PrivateIPC=: the agent's IPC namespace's mqueue */
+	MNT_BIND,   /* BindPaths=, BindReadOnlyPaths=: src over path */
 };
 
 struct mount_op {

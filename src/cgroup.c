@@ -36,8 +36,14 @@
 #include "plan.h"
 #include "steps.h"
 
-#define CG_ROOT	      "/sys/fs/cgroup"
 #define CPU_PERIOD_US 100000ULL /* systemd's default CPUQuotaPeriodSec= */
+
+/* Where the hierarchy is mounted: /sys/fs/cgroup.  A fault-injection
+ * build (tests only) may name another v2 mount in
+ * OSAPI_LAUNCH_CGROUP_V2, e.g. the unified hierarchy of a hybrid host, to
+ * test the v2 paths where the host runs v1. */
+static const char *cg_root = "/sys/fs/cgroup";
+#define CG_ROOT cg_root
 
 static void act(struct cgroup_plan *g, bool mk, char *path, char *value,
 		bool optional)
@@ -155,8 +161,12 @@ static bool controller_v2(const char *ctrl)
 {
 	char buf[1024], *save = NULL;
 	ssize_t n;
-	int fd = open(CG_ROOT "/cgroup.controllers", O_RDONLY | O_CLOEXEC);
+	char path[256];
 	bool found = false;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/cgroup.controllers", CG_ROOT);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return false;
@@ -174,7 +184,7 @@ static bool controller_v1(const char *ctrl, const char *probe)
 	char path[256];
 	struct statfs sf;
 
-	snprintf(path, sizeof(path), CG_ROOT "/%s/%s", ctrl, probe);
+	snprintf(path, sizeof(path), "%s/%s/%s", CG_ROOT, ctrl, probe);
 	return statfs(path, &sf) == 0 && sf.f_type == CGROUP_SUPER_MAGIC &&
 	       access(path, F_OK) == 0;
 }
@@ -204,6 +214,114 @@ static void mkdirs(struct cgroup_plan *g, const char *root, const char *group,
 	}
 }
 
+/* The agent's group in the hierarchy of ctrl (v2: the one hierarchy), or
+ * NULL with an error in dg. */
+static char *agent_group(const struct cgroup_plan *g, const struct config *c,
+			 const char *ctrl, const char *name, struct diag *dg)
+{
+	char *parent, *group;
+
+	if (c->cgroup_parent && strcmp(c->cgroup_parent, ".") == 0) {
+		parent = own_group(g->version == 2 ? NULL : ctrl);
+		if (!parent) {
+			diag_add(dg, c->at[D_CGROUP_PARENT],
+				 "CgroupParent=.: cannot find the "
+				 "launcher's own %s group",
+				 ctrl);
+			return NULL;
+		}
+	} else {
+		parent = xstrdup(c->cgroup_parent ? c->cgroup_parent
+						  : "/osapi-launch");
+	}
+	group = xasprintf("%s/%s", strcmp(parent, "/") ? parent : "", name);
+	free(parent);
+	return group;
+}
+
+/* The group's cgroup.procs, joined last, once per group. */
+static void join(struct cgroup_plan *g, const char *root, const char *group)
+{
+	char *procs = xasprintf("%s%s/cgroup.procs", root, group);
+	bool dup = false;
+
+	for (size_t k = 0; k < g->ngroups; k++)
+		dup |= strcmp(g->groups[k], procs) == 0;
+	if (dup) {
+		free(procs);
+		return;
+	}
+	g->groups = xrealloc(g->groups, (g->ngroups + 1) * sizeof(char *));
+	g->groups[g->ngroups++] = procs;
+}
+
+/*
+ * DevicePolicy=, DeviceAllow= (src/devices.c): on v1 the devices
+ * controller denies "a" and allows each rule; on v2 the group gets a
+ * device program, loaded now.  On v2 the agent's group is also cleared of
+ * a program an earlier launch left (groups are reused), policy or not.
+ */
+static void plan_devices(struct cgroup_plan *g, const struct config *c,
+			 const char *name, struct diag *dg)
+{
+	struct origin at = c->at[D_DEVICE_POLICY].line ? c->at[D_DEVICE_POLICY]
+			   : c->at[D_DEVICE_ALLOW].line
+				   ? c->at[D_DEVICE_ALLOW]
+				   : c->at[D_PRIVATE_DEVICES];
+	char *group, *root;
+	int fd;
+
+	if (!g->devices) {
+		if (g->version == 2 && g->ngroups) {
+			group = agent_group(g, c, "devices", name, dg);
+			if (group)
+				g->dev_group =
+					xasprintf("%s%s", CG_ROOT, group);
+			free(group);
+		}
+		return;
+	}
+	if (g->version == 1 && !controller_v1("devices", "devices.allow")) {
+		diag_add(dg, at,
+			 "DevicePolicy=%s: this host has no cgroup v1 devices "
+			 "controller (and /sys/fs/cgroup is not cgroup v2)",
+			 device_policy_name(c));
+		return;
+	}
+	group = agent_group(g, c, "devices", name, dg);
+	if (!group)
+		return;
+	root = g->version == 2 ? xstrdup(CG_ROOT)
+			       : xasprintf("%s/devices", CG_ROOT);
+	mkdirs(g, root, group, false, NULL);
+	if (g->version == 1) {
+		act(g, false, xasprintf("%s%s/devices.deny", root, group),
+		    xstrdup("a"), false);
+		for (size_t i = 0; i < g->ndev; i++)
+			act(g, false,
+			    xasprintf("%s%s/devices.allow", root, group),
+			    device_rule_v1(&g->dev[i]), false);
+	} else {
+		g->dev_group = xasprintf("%s%s", root, group);
+		fd = devices_program_load(g);
+		if (fd < 0)
+			diag_add(dg, at,
+				 "DevicePolicy=%s: the kernel refused the "
+				 "BPF_PROG_TYPE_CGROUP_DEVICE program (%s): "
+				 "cgroup v2 device control needs "
+				 "CONFIG_CGROUP_BPF and CAP_BPF or "
+				 "CAP_SYS_ADMIN",
+				 device_policy_name(c), errno_name(-fd));
+		else {
+			g->dev_bpf = true;
+			g->dev_prog_fd = fd;
+		}
+	}
+	join(g, root, group);
+	free(group);
+	free(root);
+}
+
 bool cgroup_plan_build(struct cgroup_plan *g, const struct config *c,
 		       struct diag *dg, enum step *step)
 {
@@ -225,6 +343,11 @@ bool cgroup_plan_build(struct cgroup_plan *g, const struct config *c,
 
 	for (size_t i = 0; i < sizeof(res) / sizeof(*res); i++)
 		any |= res[i].r->set;
+#ifdef OSAPI_FAULT_INJECTION
+	if (getenv("OSAPI_LAUNCH_CGROUP_V2"))
+		cg_root = getenv("OSAPI_LAUNCH_CGROUP_V2");
+#endif
+	any |= devices_rules(g, c);
 	if (!any)
 		return true;
 	g->version =
@@ -236,7 +359,7 @@ bool cgroup_plan_build(struct cgroup_plan *g, const struct config *c,
 	for (size_t i = 0; i < sizeof(res) / sizeof(*res); i++) {
 		const struct resource *r = res[i].r;
 		const char *ctrl = res[i].ctrl;
-		char *parent, *group, *root;
+		char *group, *root;
 		bool have;
 
 		if (!r->set)
@@ -270,25 +393,11 @@ bool cgroup_plan_build(struct cgroup_plan *g, const struct config *c,
 			continue;
 		}
 
-		/* Where the group lives in this hierarchy. */
-		if (c->cgroup_parent && strcmp(c->cgroup_parent, ".") == 0) {
-			parent = own_group(g->version == 2 ? NULL : ctrl);
-			if (!parent) {
-				diag_add(dg, c->at[D_CGROUP_PARENT],
-					 "CgroupParent=.: cannot find the "
-					 "launcher's own %s group",
-					 ctrl);
-				continue;
-			}
-		} else {
-			parent = xstrdup(c->cgroup_parent ? c->cgroup_parent
-							  : "/osapi-launch");
-		}
-		group = xasprintf("%s/%s", strcmp(parent, "/") ? parent : "",
-				  name);
-		free(parent);
+		group = agent_group(g, c, ctrl, name, dg);
+		if (!group)
+			continue;
 		root = g->version == 2 ? xstrdup(CG_ROOT)
-				       : xasprintf(CG_ROOT "/%s", ctrl);
+				       : xasprintf("%s/%s", CG_ROOT, ctrl);
 		{
 			char *enable =
 				g->version == 2 ? xasprintf("+%s", ctrl) : NULL;
@@ -330,25 +439,11 @@ bool cgroup_plan_build(struct cgroup_plan *g, const struct config *c,
 			    value_text(r, res[i].memory, g->version == 1),
 			    r->optional);
 		}
-		/* Join last, once per group. */
-		{
-			char *procs =
-				xasprintf("%s%s/cgroup.procs", root, group);
-			bool dup = false;
-			for (size_t k = 0; k < g->ngroups; k++)
-				dup |= strcmp(g->groups[k], procs) == 0;
-			if (!dup) {
-				g->groups = xrealloc(g->groups,
-						     (g->ngroups + 1) *
-							     sizeof(char *));
-				g->groups[g->ngroups++] = procs;
-			} else {
-				free(procs);
-			}
-		}
+		join(g, root, group);
 		free(group);
 		free(root);
 	}
+	plan_devices(g, c, name, dg);
 	for (size_t k = 0; k < g->ngroups; k++)
 		act(g, false, xstrdup(g->groups[k]), xstrdup("0"), false);
 	free(name);
@@ -370,6 +465,10 @@ void cgroup_plan_free(struct cgroup_plan *g)
 	for (size_t i = 0; i < g->nnotes; i++)
 		free(g->notes[i]);
 	free(g->notes);
+	free(g->dev);
+	free(g->dev_group);
+	if (g->dev_bpf)
+		close(g->dev_prog_fd);
 	memset(g, 0, sizeof(*g));
 }
 

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* --check: the plan, for people (plan_print) and for fleets (JSON). */
 #include <linux/securebits.h>
+#include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -31,6 +33,67 @@ static const char *src(const struct origin *at, char *buf, size_t len)
 		return "default";
 	snprintf(buf, len, "%s:%u", at->file, at->line);
 	return buf;
+}
+
+/* PrivateNetwork=, PrivateIPC=, ProtectHostname=, KeyringMode=, the
+ * device policy: one line each, or in JSON. */
+static void ns_print(FILE *out, const struct plan *p, bool json)
+{
+	static const char *const keyring[] = {
+		"private: a new session keyring, linked to no other",
+		"inherit: the caller's session keyring",
+		"shared: a new session keyring with the user keyring of User=",
+	};
+	static const char *const kj[] = {"private", "inherit", "shared"};
+	const struct cgroup_plan *g = &p->cgroup;
+	const struct config *c = p->cfg;
+
+	if (json) {
+		fprintf(out,
+			",\n  \"namespaces\": {\"net\": %s, \"ipc\": %s, "
+			"\"uts\": %s},\n  \"keyring\": \"%s\",\n  "
+			"\"devices\": {\"policy\": \"%s\", \"rules\": [",
+			p->new_ns & CLONE_NEWNET ? "true" : "false",
+			p->new_ns & CLONE_NEWIPC ? "true" : "false",
+			p->new_ns & CLONE_NEWUTS ? "true" : "false",
+			kj[c->keyring_mode],
+			g->devices ? device_policy_name(c) : "auto");
+		for (size_t i = 0; i < g->ndev; i++) {
+			char *r = device_rule_v1(&g->dev[i]);
+			fputs(i ? ", " : "", out);
+			json_str(out, r);
+			free(r);
+		}
+		fputs("]}", out);
+		return;
+	}
+	if (p->new_ns)
+		fprintf(out, "namespaces     %s%s%s\n",
+			p->new_ns & CLONE_NEWNET
+				? " net (PrivateNetwork=: lo only, up)"
+				: "",
+			p->new_ns & CLONE_NEWIPC ? " ipc (PrivateIPC=)" : "",
+			p->new_ns & CLONE_NEWUTS ? " uts (ProtectHostname=)"
+						 : "");
+	if (c->remove_ipc)
+		fprintf(out, "remove-ipc      %s\n",
+			p->change_id ? "by PrivateIPC= and PrivateDevices=: "
+				       "the agent's objects go with its "
+				       "namespaces"
+				     : "nothing to do for root (as systemd)");
+	fprintf(out, "keyring         %s\n", keyring[c->keyring_mode]);
+	if (!g->devices)
+		return;
+	fprintf(out, "devices         DevicePolicy=%s through %s:",
+		device_policy_name(c),
+		g->version == 2 ? "a cgroup v2 device program"
+				: "the cgroup v1 devices controller");
+	for (size_t i = 0; i < g->ndev; i++) {
+		char *r = device_rule_v1(&g->dev[i]);
+		fprintf(out, "%s%s", i ? ", " : " ", r);
+		free(r);
+	}
+	fputc('\n', out);
 }
 
 void plan_print(FILE *out, const struct plan *p)
@@ -112,6 +175,7 @@ void plan_print(FILE *out, const struct plan *p)
 		fprintf(out, "environment     %s\n", *e);
 	sandbox_print(out, p);
 	cgroup_print(out, &p->cgroup);
+	ns_print(out, p, false);
 	seccomp_print(out, &p->seccomp);
 	if (p->seccomp.n)
 		fprintf(out, "seccomp cache   %s\n", OSAPI_LAUNCH_CACHE_DIR);
@@ -322,6 +386,7 @@ void plan_print_json(FILE *out, const struct plan *p, const struct diag *dg,
 	fputs("\n  }", out);
 	sandbox_print_json(out, p);
 	cgroup_print_json(out, &p->cgroup);
+	ns_print(out, p, true);
 	if (pf) {
 		fputs(",\n  \"preflight\": ", out);
 		preflight_print_json(out, pf);

@@ -59,6 +59,7 @@ void config_free(struct config *c)
 	free((char *)c->path);
 	words_clear(&c->dropins);
 	config_free_process(c);
+	words_clear(&c->device_allow);
 	memset(c, 0, sizeof(*c));
 }
 

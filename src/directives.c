@@ -1384,6 +1384,144 @@ void config_free_process(struct config *c)
 	c->cpu_affinity = NULL;
 }
 
+/* ------------------------------------------------------------------------
+ * Namespaces, procfs, devices and the keyring (src/uts.c, src/ipcns.c,
+ * src/netns.c, src/keyring.c, src/devices.c, src/mountns.c).
+ */
+
+static int p_ns_bool(struct config *c, const struct directive *d, const char *v,
+		     struct origin at, struct diag *dg)
+{
+	int b = parse_boolean(v);
+
+	if (b < 0) {
+		diag_add(dg, at, "%s=: \"%s\" is not a boolean", d->name, v);
+		return -EINVAL;
+	}
+	switch (d->id) {
+	case D_PRIVATE_MOUNTS:
+		c->private_mounts = b;
+		break;
+	case D_PROTECT_CLOCK:
+		c->protect_clock = b;
+		break;
+	case D_PROTECT_HOSTNAME:
+		c->protect_hostname = b;
+		break;
+	case D_PRIVATE_IPC:
+		c->private_ipc = b;
+		break;
+	case D_PRIVATE_NETWORK:
+		c->private_network = b;
+		break;
+	case D_REMOVE_IPC:
+		c->remove_ipc = b;
+		break;
+	default:
+		abort();
+	}
+	return 0;
+}
+
+/* The enumerated values: the word's index in its list, as systemd's
+ * names for them. */
+static int p_ns_enum(struct config *c, const struct directive *d, const char *v,
+		     struct origin at, struct diag *dg)
+{
+	static const char *const proc[] = {"default", "noaccess", "invisible",
+					   "ptraceable", NULL};
+	static const char *const subset[] = {"all", "pid", NULL};
+	static const char *const keyring[] = {"private", "inherit", "shared",
+					      NULL};
+	static const char *const policy[] = {"auto", "closed", "strict", NULL};
+	const char *const *names = d->id == D_PROTECT_PROC    ? proc
+				   : d->id == D_PROC_SUBSET   ? subset
+				   : d->id == D_KEYRING_MODE  ? keyring
+				   : d->id == D_DEVICE_POLICY ? policy
+							      : NULL;
+	int i;
+
+	if (!names)
+		abort();
+	for (i = 0; names[i] && strcmp(names[i], v) != 0; i++)
+		;
+	if (!names[i]) {
+		diag_add(dg, at, "%s=: \"%s\" is not one of %s%s%s%s%s%s%s",
+			 d->name, v, names[0], ", ", names[1],
+			 names[2] ? ", " : "", names[2] ? names[2] : "",
+			 names[2] && names[3] ? ", " : "",
+			 names[2] && names[3] ? names[3] : "");
+		return -EINVAL;
+	}
+	switch (d->id) {
+	case D_PROTECT_PROC:
+		c->protect_proc = (enum protect_proc)i;
+		break;
+	case D_PROC_SUBSET:
+		c->proc_subset_pid = i == 1;
+		break;
+	case D_KEYRING_MODE:
+		c->keyring_mode = (enum keyring_mode)i;
+		break;
+	default:
+		c->device_policy = (enum device_policy)i;
+		break;
+	}
+	return 0;
+}
+
+/*
+ * DeviceAllow=: "SPEC [ACCESS]", SPEC a device node under /dev, a
+ * /sys/dev/char/M:N or /sys/dev/block/M:N name, or char-NAME/block-NAME
+ * (a driver name or glob from /proc/devices); ACCESS letters of "rwm",
+ * "rwm" when left out.  Lines accumulate; an empty one resets the list.
+ * What a SPEC names is looked up in the plan, on the launch's host.
+ */
+static int p_device_allow(struct config *c, const struct directive *d,
+			  const char *v, struct origin at, struct diag *dg)
+{
+	struct words w = {0};
+	const char *spec, *acc;
+	char *one;
+
+	if (reset_list(&c->device_allow, v))
+		return 0;
+	if (split_or_report(v, &w, at, d, dg) < 0)
+		return -EINVAL;
+	if (w.n < 1 || w.n > 2) {
+		diag_add(dg, at, "DeviceAllow=: \"%s\" is not SPEC [rwm]", v);
+		goto bad;
+	}
+	spec = w.v[0].s;
+	acc = w.n == 2 ? w.v[1].s : "rwm";
+	if (!*acc || strspn(acc, "rwm") != strlen(acc)) {
+		diag_add(dg, at,
+			 "DeviceAllow=: access \"%s\" is not made of the "
+			 "letters r, w and m",
+			 acc);
+		goto bad;
+	}
+	if (strncmp(spec, "/dev/", 5) != 0 &&
+	    strncmp(spec, "/sys/dev/char/", 14) != 0 &&
+	    strncmp(spec, "/sys/dev/block/", 15) != 0 &&
+	    strncmp(spec, "char-", 5) != 0 && strncmp(spec, "block-", 6) != 0) {
+		diag_add(dg, at,
+			 "DeviceAllow=: \"%s\" is neither a path under /dev "
+			 "or /sys/dev/{char,block} nor char-NAME or "
+			 "block-NAME",
+			 spec);
+		goto bad;
+	}
+	one = xasprintf("%s %s", spec, acc);
+	words_push(&c->device_allow, one, strlen(one), at, false);
+	free(one);
+	words_clear(&w);
+	return 0;
+bad:
+	words_clear(&w);
+	return -EINVAL;
+}
+
 #define LIMIT(n, r)                                                            \
 	{                                                                      \
 		"Limit" #n, D_LIMIT, p_limit, RLIMIT_##r,                      \
@@ -1424,6 +1562,10 @@ static const struct directive table[] = {
 	{"ConfigurationDirectoryMode", D_CONFIGURATION_DIRECTORY_MODE,
 	 p_exec_dir_mode, EXEC_DIR_CONFIGURATION,
 	 "access mode of ConfigurationDirectory= (0755)"},
+	{"DeviceAllow", D_DEVICE_ALLOW, p_device_allow, 0,
+	 "cgroup: a device the agent may use, and how (rwm)"},
+	{"DevicePolicy", D_DEVICE_POLICY, p_ns_enum, 0,
+	 "cgroup: auto, closed (pseudo devices) or strict"},
 	{"Environment", D_ENVIRONMENT, p_words, 0,
 	 "NAME=VALUE assignments for the target"},
 	{"EnvironmentFile", D_ENVIRONMENT_FILE, p_environment_file, 0,
@@ -1439,6 +1581,8 @@ static const struct directive table[] = {
 	 "ioprio_set(2) priority within the class (0-7)"},
 	{"InaccessiblePaths", D_INACCESSIBLE_PATHS, p_paths, 0,
 	 "paths the target can neither read, write nor execute"},
+	{"KeyringMode", D_KEYRING_MODE, p_ns_enum, 0,
+	 "session keyring: private (default), shared or inherit"},
 	LIMIT(AS, AS),
 	LIMIT(CORE, CORE),
 	LIMIT(CPU, CPU),
@@ -1481,24 +1625,40 @@ static const struct directive table[] = {
 	 "personality(2) execution domain, e.g. x86-64 or x86"},
 	{"PrivateDevices", D_PRIVATE_DEVICES, p_bool, 0,
 	 "mount: a minimal /dev (null zero full random urandom tty)"},
+	{"PrivateIPC", D_PRIVATE_IPC, p_ns_bool, 0,
+	 "an IPC namespace: System V IPC and POSIX queues of its own"},
+	{"PrivateMounts", D_PRIVATE_MOUNTS, p_ns_bool, 0,
+	 "a mount namespace of its own, even with no other mount"},
+	{"PrivateNetwork", D_PRIVATE_NETWORK, p_ns_bool, 0,
+	 "a network namespace with only the loopback device, up"},
 	{"PrivateTmp", D_PRIVATE_TMP, p_bool, 0,
 	 "mount: fresh /tmp and /var/tmp"},
+	{"ProcSubset", D_PROC_SUBSET, p_ns_enum, 0,
+	 "mount: all, or pid (a procfs of process directories only)"},
+	{"ProtectClock", D_PROTECT_CLOCK, p_ns_bool, 0,
+	 "seccomp: no setting the clocks; no CAP_SYS_TIME, CAP_WAKE_ALARM"},
 	{"ProtectControlGroups", D_PROTECT_CONTROL_GROUPS, p_bool, 0,
 	 "mount: /sys/fs/cgroup read-only"},
 	{"ProtectHome", D_PROTECT_HOME, p_protect, 0,
 	 "/home, /root, /run/user: inaccessible or read-only"},
+	{"ProtectHostname", D_PROTECT_HOSTNAME, p_ns_bool, 0,
+	 "a UTS namespace; sethostname/setdomainname fail with EPERM"},
 	{"ProtectKernelLogs", D_PROTECT_KERNEL_LOGS, p_bool, 0,
 	 "mount: /dev/kmsg, /proc/kmsg inaccessible; no CAP_SYSLOG"},
 	{"ProtectKernelModules", D_PROTECT_KERNEL_MODULES, p_bool, 0,
 	 "mount: /usr/lib/modules inaccessible; no CAP_SYS_MODULE"},
 	{"ProtectKernelTunables", D_PROTECT_KERNEL_TUNABLES, p_bool, 0,
 	 "mount: /proc/sys, /sys read-only"},
+	{"ProtectProc", D_PROTECT_PROC, p_ns_enum, 0,
+	 "mount: a procfs with hidepid= (noaccess, invisible, ptraceable)"},
 	{"ProtectSystem", D_PROTECT_SYSTEM, p_protect, 0,
 	 "/usr, /boot, /efi (full: /etc; strict: all) read-only"},
 	{"ReadOnlyPaths", D_READ_ONLY_PATHS, p_paths, 0,
 	 "paths the target may read but not write"},
 	{"ReadWritePaths", D_READ_WRITE_PATHS, p_paths, 0,
 	 "paths the target may write (under ProtectSystem=strict)"},
+	{"RemoveIPC", D_REMOVE_IPC, p_ns_bool, 0,
+	 "the agent's IPC objects go with it (needs PrivateIPC=)"},
 	{"RestrictAddressFamilies", D_RESTRICT_ADDRESS_FAMILIES,
 	 p_address_families, 0, "seccomp: socket(2) address families"},
 	{"RestrictNamespaces", D_RESTRICT_NAMESPACES, p_namespaces, 0,

@@ -24,6 +24,10 @@ void launch(const struct plan *p)
 	/* Into the agent's cgroup while root (the cgroup files are root's)
 	 * and before ProtectControlGroups= makes them read-only. */
 	cgroup_apply(p);
+	/* DevicePolicy= on cgroup v2: the group exists now (v1's devices
+	 * controller was written by cgroup_apply()); bpf(2) needs the root
+	 * that loaded the program in the plan. */
+	devices_apply(p);
 	/* The caller's personality, scheduling, memory and process flags
 	 * survive exec: back to a PID 1 child's.  While root: lowering
 	 * oom_score_adj or a nice value and clearing PR_SET_IO_FLUSHER need
@@ -38,6 +42,13 @@ void launch(const struct plan *p)
 	 * before the mount namespace, whose read-write binds of them under
 	 * ProtectSystem=strict need them to exist. */
 	directories_apply(p);
+	/* The network, IPC and UTS namespaces need CAP_SYS_ADMIN (and lo's
+	 * flags CAP_NET_ADMIN): root still.  Before the mount namespace,
+	 * which mounts /dev/mqueue for the new IPC namespace and would
+	 * otherwise show the host's. */
+	netns_apply(p);
+	ipcns_apply(p);
+	uts_apply(p);
 	/* The agent's own mount namespace, while the launcher still holds
 	 * CAP_SYS_ADMIN and CAP_MKNOD: private first, so nothing reaches the
 	 * host, then the sandbox's mounts, built in the plan. */
@@ -58,6 +69,10 @@ void launch(const struct plan *p)
 	credentials_change_id_apply(p);
 	/* The uid change cleared the ambient set: raise it now. */
 	capabilities_ambient_apply(p);
+	/* As the target user, so the new session keyring is the agent
+	 * user's own, as systemd makes it; before seccomp, which may deny
+	 * keyctl(2). */
+	keyring_apply(p);
 	/* As the target user, so its own permissions apply to the directory. */
 	workdir_apply(p);
 	umask_apply(p);

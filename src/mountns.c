@@ -3,8 +3,9 @@
  * The mount namespace backend: the file system policy (src/landlock.c) and
  * the directives only mounts can express (PrivateTmp=, PrivateDevices=,
  * ProtectKernelTunables=, ProtectKernelModules=, ProtectKernelLogs=,
- * ProtectControlGroups=, ProtectHome=tmpfs) become mounts in a namespace of
- * the agent's own.
+ * ProtectControlGroups=, ProtectHome=tmpfs, ProtectProc=, ProcSubset=,
+ * PrivateIPC='s /dev/mqueue) become mounts in a namespace of the agent's
+ * own; PrivateMounts= asks for the namespace alone.
  *
  * The plan lists the mounts, shallow paths first, so that a deeper path
  * overrides (systemd's rule).  The apply step, as root with CAP_SYS_ADMIN
@@ -50,6 +51,9 @@
 #define MOUNT_ATTR_NODEV  0x00000004
 #define MOUNT_ATTR_NOEXEC 0x00000008
 #endif
+#ifndef MQUEUE_MAGIC
+#define MQUEUE_MAGIC 0x19800202 /* ipc/mqueue.c */
+#endif
 #ifndef SYS_mount_setattr
 #define SYS_mount_setattr 442
 #endif
@@ -73,7 +77,9 @@ bool mount_directives(const struct config *c)
 	       c->protect_kernel_tunables || c->protect_kernel_modules ||
 	       c->protect_kernel_logs || c->protect_control_groups ||
 	       c->temporary_file_system.n || c->bind_paths.n ||
-	       c->bind_read_only_paths.n;
+	       c->bind_read_only_paths.n || c->private_mounts ||
+	       c->protect_proc != PROTECT_PROC_DEFAULT || c->proc_subset_pid ||
+	       c->private_ipc;
 }
 
 /* ------------------------------------------------------------------ plan */
@@ -408,6 +414,42 @@ void mountns_plan_build(struct sandbox_plan *s, const struct config *c,
 					  .directive = "ProtectKernelLogs"});
 		s->drop_caps |= 1ULL << 34; /* CAP_SYSLOG */
 	}
+	/*
+	 * ProtectProc=, ProcSubset=: a procfs instance of the agent's own
+	 * (per-mount options need Linux 5.8) with hidepid= and subset=pid,
+	 * as systemd mounts it.  Mounted first among /proc's: what
+	 * ProtectKernelTunables= and ProtectKernelLogs= do beneath /proc
+	 * is then done on it.
+	 */
+	if (c->protect_proc != PROTECT_PROC_DEFAULT || c->proc_subset_pid) {
+		static const char *const data[4][2] = {
+			{"", "subset=pid"},
+			{"hidepid=noaccess", "hidepid=noaccess,subset=pid"},
+			{"hidepid=invisible", "hidepid=invisible,subset=pid"},
+			{"hidepid=ptraceable", "hidepid=ptraceable,subset=pid"},
+		};
+		add_op(m, (struct mount_op){
+				  .kind = MNT_PROC,
+				  .path = "/proc",
+				  .dir = true,
+				  .flags = MS_NOSUID | MS_NODEV | MS_NOEXEC,
+				  .data = data[c->protect_proc]
+					      [c->proc_subset_pid],
+				  .directive = c->protect_proc ? "ProtectProc"
+							       : "ProcSubset",
+			  });
+	}
+	/* PrivateIPC=: /dev/mqueue shows the queues of the IPC namespace
+	 * that mounted it, the host's; the agent gets its namespace's. */
+	if (c->private_ipc &&
+	    (c->private_devices || access("/dev/mqueue", F_OK) == 0))
+		add_op(m, (struct mount_op){
+				  .kind = MNT_MQUEUE,
+				  .path = "/dev/mqueue",
+				  .dir = true,
+				  .flags = MS_NOSUID | MS_NODEV | MS_NOEXEC,
+				  .directive = "PrivateIPC",
+			  });
 	if (c->protect_control_groups)
 		add_known(
 			m, "/sys/fs/cgroup",
@@ -429,12 +471,30 @@ void mountns_plan_build(struct sandbox_plan *s, const struct config *c,
 	mountns_plan_free(&host);
 	qsort(m->v, m->n, sizeof(*m->v), op_order);
 
+	/* ProcSubset=pid: /proc has no /proc/sys, /proc/kmsg... any more;
+	 * what the other directives do there is moot, as under systemd,
+	 * whose entries for them are skipped when missing. */
+	if (c->proc_subset_pid)
+		for (size_t i = 0; i < m->n; i++) {
+			if (m->v[i].kind == MNT_PROC ||
+			    !path_under(m->v[i].path, "/proc"))
+				continue;
+			free(m->v[i].path);
+			memmove(&m->v[i], &m->v[i + 1],
+				(m->n - i - 1) * sizeof(*m->v));
+			m->n--;
+			i--;
+		}
 	/* Nothing can be mounted beneath what a hide, a tmpfs or the private
-	 * /dev covers (the path is gone): drop those, and duplicates. */
+	 * /dev covers (the path is gone): drop those, and duplicates.  A
+	 * fresh procfs has what /proc has; the mqueue mount point is made
+	 * in the private /dev. */
 	for (size_t i = 0; i < m->n; i++) {
 		bool gone = false;
 		for (size_t j = 0; j < m->n && !gone; j++)
 			gone = j != i && m->v[j].kind != MNT_ATTR &&
+			       m->v[j].kind != MNT_PROC &&
+			       m->v[i].kind != MNT_MQUEUE &&
 			       path_under(m->v[i].path, m->v[j].path) &&
 			       strcmp(m->v[i].path, m->v[j].path) != 0;
 		if (gone) {
@@ -635,6 +695,8 @@ static bool planned_attrs(const struct mount_plan *m, const char *path,
 			*known = *val = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
 					MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 			break;
+		case MNT_PROC:
+		case MNT_MQUEUE:
 		case MNT_TMPFS: /* MS_RDONLY.. MS_NOEXEC: the same four bits */
 			*known = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
 				 MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
@@ -662,6 +724,46 @@ static bool covered_later(const struct mount_plan *m, size_t i)
 	return false;
 }
 
+/* The last /proc line of /proc/self/mountinfo carries every option in
+ * want ("hidepid=invisible,subset=pid"): the kernel took them.  Read into
+ * a stack buffer, as remount_walk(). */
+static bool proc_options_hold(const char *want)
+{
+	char buf[65536], *last = NULL, *line;
+	size_t len = 0;
+	ssize_t n;
+	int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	while ((n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	buf[len] = '\0';
+	for (line = buf; line && *line;) {
+		char *next = strchr(line, '\n'), *f = line;
+		if (next)
+			*next++ = '\0';
+		for (int i = 0; i < 4 && f; i++)
+			if ((f = strchr(f, ' ')))
+				f++;
+		if (f && strncmp(f, "/proc ", 6) == 0)
+			last = line;
+		line = next;
+	}
+	if (!last || !(last = strstr(last, " - proc ")))
+		return false;
+	for (const char *w = want; *w;) {
+		size_t l = strcspn(w, ",");
+		char tok[64];
+		snprintf(tok, sizeof(tok), ",%.*s", (int)l, w);
+		if (!strstr(last, tok))
+			return false;
+		w += l + (w[l] == ',');
+	}
+	return true;
+}
+
 /*
  * The read-back of this step, as verify.c is for the credentials: ask the
  * kernel (statfs(2)'s f_flags, whose ST_RDONLY..ST_NOEXEC are the
@@ -685,11 +787,21 @@ static void read_back(const struct mount_plan *m)
 		if (statfs(op->path, &sf) < 0)
 			die(STEP_VERIFY, errno, "%s=: cannot read back %s",
 			    op->directive, op->path);
-		if (op->kind == MNT_TMPFS && sf.f_type != TMPFS_MAGIC)
+		if ((op->kind == MNT_TMPFS && sf.f_type != TMPFS_MAGIC) ||
+		    (op->kind == MNT_PROC && sf.f_type != PROC_SUPER_MAGIC) ||
+		    (op->kind == MNT_MQUEUE && sf.f_type != MQUEUE_MAGIC))
 			die(STEP_VERIFY, 0,
-			    "%s=: %s is not a tmpfs in the agent's mount "
-			    "namespace",
-			    op->directive, op->path);
+			    "%s=: %s is not the %s planned in the agent's "
+			    "mount namespace",
+			    op->directive, op->path,
+			    op->kind == MNT_TMPFS  ? "tmpfs"
+			    : op->kind == MNT_PROC ? "procfs"
+						   : "mqueue");
+		if (op->kind == MNT_PROC && !proc_options_hold(op->data))
+			die(STEP_VERIFY, 0,
+			    "%s=: /proc in the agent's mount namespace does "
+			    "not carry %s",
+			    op->directive, op->data);
 		/* Only what the plan takes away: a clear that did not take
 		 * (a file system read-only in itself) leaves the agent with
 		 * less, never more. */
@@ -765,6 +877,21 @@ void mountns_apply(const struct plan *p)
 				    "%s=: binding %s on %s", op->directive,
 				    op->src, op->path);
 			break;
+		case MNT_PROC:
+			if (mount("proc", op->path, "proc", op->flags,
+				  op->data) < 0)
+				die(STEP_NAMESPACE, errno,
+				    "%s=: procfs on %s with %s (per-mount "
+				    "options need Linux 5.8)",
+				    op->directive, op->path, op->data);
+			break;
+		case MNT_MQUEUE:
+			if ((mkdir(op->path, 0755) < 0 && errno != EEXIST) ||
+			    mount("mqueue", op->path, "mqueue", op->flags,
+				  NULL) < 0)
+				die(STEP_NAMESPACE, errno, "%s=: mqueue on %s",
+				    op->directive, op->path);
+			break;
 		}
 	}
 	read_back(m);
@@ -795,6 +922,11 @@ static const char *op_text(const struct mount_op *op, char *b, size_t len)
 		snprintf(b, len, "bind%s%s", op->attr_set ? " ro" : "",
 			 op->recursive ? "" : " norbind");
 		return b;
+	case MNT_PROC:
+		snprintf(b, len, "procfs %s", op->data);
+		return b;
+	case MNT_MQUEUE:
+		return "mqueue of the agent's IPC namespace";
 	}
 	return "?";
 }

@@ -922,6 +922,42 @@ static scmp_filter_ctx new_ctx_abi(uint32_t arch)
 	return ctx;
 }
 
+/* ProtectClock=, ProtectHostname=, PrivateDevices=: whole calls fail with
+ * EPERM, as systemd's filters for them (src/uts.c, src/devices.c). */
+struct implied_deny {
+	scmp_filter_ctx ctx;
+	struct diag *dg;
+	bool ok;
+};
+
+static int implied_deny_one(const char *name, void *ud)
+{
+	struct implied_deny *d = ud;
+	int nr = seccomp_syscall_resolve_name(name);
+	const struct guard g = {name, GA_ALL, G_EPERM, 0, 0, 0};
+
+	if (nr != __NR_SCMP_ERROR &&
+	    !add_rule(d->ctx, SCMP_ACT_ERRNO(EPERM), nr, &g, 0, NULL, d->dg))
+		d->ok = false;
+	return d->ok ? 0 : -1;
+}
+
+static bool implied_denies(scmp_filter_ctx ctx, const struct config *c,
+			   struct diag *dg)
+{
+	struct implied_deny d = {ctx, dg, true};
+
+	if (c->protect_clock)
+		syscall_group_expand("@clock", implied_deny_one, &d);
+	if (c->private_devices)
+		syscall_group_expand("@raw-io", implied_deny_one, &d);
+	if (c->protect_hostname) {
+		implied_deny_one("sethostname", &d);
+		implied_deny_one("setdomainname", &d);
+	}
+	return d.ok;
+}
+
 /*
  * Filter 2: the restrictions that look at arguments, from the tables in
  * src/seccomp_guards.c.  One context per ABI, merged: a call can need a
@@ -969,6 +1005,7 @@ static bool build_restrict(struct seccomp_plan *s, const struct config *c,
 				      SCMP_SYS(ioctl), &ioctl_guard, 1, cmp,
 				      dg);
 		}
+		ok = ok && implied_denies(one, c, dg);
 		ok = ok && guards_for_abi(one, s->archs[a], &in, &out);
 		if (ok && ctx && seccomp_merge(ctx, one) < 0) {
 			diag_add(dg, (struct origin){0},
@@ -1139,7 +1176,8 @@ bool seccomp_plan_build(struct seccomp_plan *s, const struct config *c,
 	if (!c->syscall_filter.n && !c->syscall_archs.n && !c->syscall_log.n &&
 	    !c->address_families.n && !c->restrict_namespaces_set &&
 	    !c->lock_personality && !c->restrict_realtime &&
-	    !c->restrict_suid_sgid && !c->memory_deny_write_execute)
+	    !c->restrict_suid_sgid && !c->memory_deny_write_execute &&
+	    !c->protect_clock && !c->protect_hostname && !c->private_devices)
 		return true; /* nothing to filter */
 	/* Known without compiling, so a cache hit still says what it holds. */
 	s->allow_list =

@@ -220,11 +220,13 @@ static bool cache_key(const struct config *c, struct buf *b)
 	put_words(b, "SystemCallArchitectures", &c->syscall_archs);
 	put_words(b, "RestrictAddressFamilies", &c->address_families);
 	snprintf(tmp, sizeof(tmp),
-		 "errno %d ns %d:%#llx lp %d rt %d suid %d mdwe %d",
+		 "errno %d ns %d:%#llx lp %d rt %d suid %d mdwe %d "
+		 "clock %d host %d dev %d",
 		 c->syscall_errno, c->restrict_namespaces_set,
 		 (unsigned long long)c->restrict_namespaces,
 		 c->lock_personality, c->restrict_realtime,
-		 c->restrict_suid_sgid, c->memory_deny_write_execute);
+		 c->restrict_suid_sgid, c->memory_deny_write_execute,
+		 c->protect_clock, c->protect_hostname, c->private_devices);
 	put_str(b, tmp);
 	return true;
 }

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -273,6 +274,31 @@ static void verify_process_state(const struct plan *p, const long long *st)
 	expect_int(v, 0, "PR_GET_CHILD_SUBREAPER");
 }
 
+/* PrivateNetwork=, PrivateIPC=, ProtectHostname=: the process is in a
+ * namespace other than the launcher's, by the inode of its link. */
+static void verify_namespaces(const struct plan *p)
+{
+	static const struct {
+		unsigned long flag;
+		const char *path, *directive;
+	} ns[] = {
+		{CLONE_NEWNET, "/proc/self/ns/net", "PrivateNetwork"},
+		{CLONE_NEWIPC, "/proc/self/ns/ipc", "PrivateIPC"},
+		{CLONE_NEWUTS, "/proc/self/ns/uts", "ProtectHostname"},
+	};
+	struct stat sb;
+
+	for (int i = 0; i < 3; i++) {
+		if (!(p->new_ns & ns[i].flag))
+			continue;
+		if (stat(ns[i].path, &sb) < 0 ||
+		    (unsigned long long)sb.st_ino == p->ns_ino[i])
+			die(STEP_VERIFY, errno,
+			    "%s=: %s is still the launcher's namespace",
+			    ns[i].directive, ns[i].path);
+	}
+}
+
 void verify_apply(const struct plan *p)
 {
 	long long st[STAT_N] = {0};
@@ -310,6 +336,7 @@ void verify_apply(const struct plan *p)
 		    mdwe_read());
 	if (p->apparmor_profile)
 		verify_apparmor(p);
+	verify_namespaces(p);
 	read_stat(p, st);
 	verify_session(p, st);
 	verify_process_state(p, st);

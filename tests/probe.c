@@ -19,6 +19,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/keyctl.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <time.h>
@@ -198,7 +199,38 @@ static void try(const char *what)
 		void *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
 			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		r = m == MAP_FAILED ? -1 : munmap(m, 4096);
-	} else {
+	}
+	/* Namespaces, devices, keyrings (tests/t/41-namespaces.t,
+	 * 42-devices.t, 43-keyring.t): arguments that make an allowed call
+	 * fail harmlessly (EINVAL), so only a filter answers EPERM. */
+	else if (strcmp(what, "sethostname-long") == 0)
+		r = (int)syscall(SYS_sethostname, "x", 100UL);
+	else if (strcmp(what, "clock-settime-monotonic") == 0) {
+		struct timespec ts = {0, 0};
+		r = clock_settime(CLOCK_MONOTONIC, &ts);
+	} else if (strcmp(what, "ioperm-off") == 0)
+		r = (int)syscall(SYS_ioperm, 0x80UL, 1UL, 0);
+	else if (strncmp(what, "open-r:", 7) == 0)
+		r = close_ok(open(what + 7, O_RDONLY | O_CLOEXEC));
+	else if (strncmp(what, "open-w:", 7) == 0)
+		r = close_ok(open(what + 7, O_WRONLY | O_CLOEXEC));
+	else if (strcmp(what, "session-keyring") == 0) {
+		r = (int)syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID,
+				 KEY_SPEC_SESSION_KEYRING, 0);
+		printf("SESSION_KEYRING=%d\n", r);
+	} else if (strcmp(what, "join-add-key") == 0) {
+		/* A caller's session keyring holding a secret. */
+		r = (int)syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING,
+				 "osapi-launch-test");
+		if (r >= 0)
+			r = (int)syscall(SYS_add_key, "user",
+					 "osapi-launch-test", "secret", 6,
+					 KEY_SPEC_SESSION_KEYRING);
+	} else if (strcmp(what, "find-key") == 0)
+		r = (int)syscall(SYS_keyctl, KEYCTL_SEARCH,
+				 KEY_SPEC_SESSION_KEYRING, "user",
+				 "osapi-launch-test", 0);
+	else {
 		fprintf(stderr, "probe: unknown --try %s\n", what);
 		exit(2);
 	}

@@ -164,8 +164,8 @@ static void test_config(void)
 	ok(!parse(&c, "[Launch]\nFoo=bar\n", e, sizeof(e)) &&
 		   strstr(e, "t.conf:2: unknown directive Foo=") != NULL,
 	   "unknown key names file:line and the key");
-	ok(!parse(&c, "[Launch]\nPrivateNetwork=yes\n", e, sizeof(e)) &&
-		   strstr(e, "t.conf:2: PrivateNetwork= is a systemd directive "
+	ok(!parse(&c, "[Launch]\nDynamicUser=yes\n", e, sizeof(e)) &&
+		   strstr(e, "t.conf:2: DynamicUser= is a systemd directive "
 			     "that osapi-launch does not implement") != NULL,
 	   "an unimplemented systemd directive is named as such");
 	ok(!parse(&c, "[Service]\nUser=x\n", e, sizeof(e)) &&

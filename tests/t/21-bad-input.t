@@ -30,8 +30,8 @@ ok "$([ -e "$OUT/ran" ] && echo 0 || echo 1)" "control: the marker proves it ran
 
 conf "$C" "${base[@]}" "Foo=bar"
 refused "unknown key" 78 "c\.conf:8: unknown directive Foo=" -c "$C"
-conf "$C" "${base[@]}" "PrivateNetwork=yes"
-refused "unimplemented systemd directive" 78 "c\.conf:8: PrivateNetwork= is a systemd directive" -c "$C"
+conf "$C" "${base[@]}" "DynamicUser=yes"
+refused "unimplemented systemd directive" 78 "c\.conf:8: DynamicUser= is a systemd directive" -c "$C"
 conf "$C" "${base[@]}" "User=no-such-user-here"
 refused "unknown user" 217 "c\.conf:8: User=: unknown user \"no-such-user-here\"" -c "$C"
 conf "$C" "${base[@]}" "Group=no-such-group"

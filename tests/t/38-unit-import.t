@@ -9,15 +9,23 @@ setup_launch
 unit=$SCRATCH/osapi-agent.service
 install -m 0644 "$SRC_DIR/contrib/systemd/osapi-agent.service" "$unit"
 
-run_launch --check --unit "$unit" -- /bin/true
+# A directive osapi-launch does not implement (PrivateUsers=) in a copy of
+# the unit: an error naming file:line, or dropped knowingly.
+extra=$SCRATCH/extra.service
+sed '/^\[Service\]/a PrivateUsers=yes' "$unit" >"$extra"
+chmod 0644 "$extra"
+run_launch --check --unit "$extra" -- /bin/true
 is "$RC" 78 "without --drop-unsupported, directives osapi-launch lacks are errors"
-like "$ERR" "osapi-agent\.service:[0-9]+: ProtectClock= is a systemd directive that osapi-launch does not implement; remove it \(or pass --drop-unsupported" \
+like "$ERR" "extra\.service:[0-9]+: PrivateUsers= is a systemd directive that osapi-launch does not implement; remove it \(or pass --drop-unsupported" \
 	"each names file:line and the way out"
 
-run_launch --unit "$unit" --drop-unsupported --print-config
+run_launch --unit "$extra" --drop-unsupported --print-config
 is "$RC" 0 "--print-config translates the unit"
 like "$OUTPUT" "# ignored \(service manager\): Type=exec" "service-manager directives are listed as ignored"
-like "$OUTPUT" "# DROPPED \(not implemented\): ProtectClock=yes" "unsupported exec directives are listed as dropped"
+like "$OUTPUT" "# DROPPED \(not implemented\): PrivateUsers=yes" "unsupported exec directives are listed as dropped"
+run_launch --unit "$unit" --print-config
+is "$RC" 0 "the project's own unit translates with nothing dropped (issue #16)"
+unlike "$OUTPUT" "DROPPED" "... no directive of it is dropped"
 like "$OUTPUT" "^\[Launch\]" "the output is a [Launch] config"
 like "$OUTPUT" "SystemCallFilter=~@privileged @resources" "directives are carried over as written"
 printf '%s\n' "$OUTPUT" >"$SCRATCH/translated.conf"
@@ -38,6 +46,10 @@ fi
 trap '[ -n "$made_agent" ] && rm -f "$agent"; [ -n "$made_state" ] && rm -rf /var/lib/osapi; rm -rf "$SCRATCH"' EXIT
 run_launch --check -c "$SCRATCH/translated.conf" -- "$agent"
 is "$RC" 0 "the translated config passes --check"
+# Issue #16's check: the unit itself, by a relative path, every directive
+# implemented, no --drop-unsupported.
+OUTPUT=$(cd "$SRC_DIR" && "$OSAPI_LAUNCH" --check --unit contrib/systemd/osapi-agent.service 2>&1)
+is "$?" 0 "--check --unit contrib/systemd/osapi-agent.service (relative, nothing dropped) exits 0"
 
 run_launch --check --unit "$unit" --drop-unsupported -- "$agent"
 like "$OUTPUT" "unit translation:" "--check --unit prints the translation"

@@ -59,6 +59,17 @@ for row in $steps; do
 		t=${step%-directory}
 		echo "${t^}Directory=osapi-fault-$$" >>"$cf"
 		;;
+	devices | network-namespace | ipc-namespace | uts-namespace)
+		# Not in the shipped config: add the directive whose step it is.
+		cf=$SCRATCH/$step.conf
+		shipped_conf "--marker $OUT/ran" "$cf"
+		case $step in
+		devices) echo "DevicePolicy=closed" ;;
+		network-namespace) echo "PrivateNetwork=yes" ;;
+		ipc-namespace) echo "PrivateIPC=yes" ;;
+		uts-namespace) echo "ProtectHostname=yes" ;;
+		esac >>"$cf"
+		;;
 	securebits)
 		# Not in the shipped config: add it so the step runs.
 		cf=$SCRATCH/securebits.conf
