@@ -21,7 +21,9 @@ zombies() { cat /proc/[0-9]*/stat 2>/dev/null | awk -v pp=$$ '$3 == "Z" && $4 ==
 # Mounts the launches added to this namespace: mount points and sources
 # present now but not at the start (a mount another program removed
 # meanwhile is not the launcher's doing).
-mounts() { awk '{print $5, $9, $10}' /proc/self/mountinfo | sort -u; }
+# Container engines' own mounts (another job on a shared machine) are not
+# the launcher's.
+mounts() { awk '$5 !~ "^/(var/lib|run)/(docker|containers|netns)" {print $5, $9, $10}' /proc/self/mountinfo | sort -u; }
 mounts_added() { comm -13 <(printf '%s\n' "$m0") <(mounts) | wc -l; }
 cgroups() { find /sys/fs/cgroup -type d 2>/dev/null | wc -l; }
 
