@@ -873,8 +873,9 @@ static void raw_guards_prefix(struct seccomp_prog *prog,
 						    (unsigned char)(rest - 2));
 		if (mode) {
 			/* A mode fits in the argument's low 32 bits. */
-			uint32_t off = offsetof(struct seccomp_data, args) +
-				       8u * rg->g->a;
+			uint32_t off =
+				(uint32_t)offsetof(struct seccomp_data, args) +
+				8u * rg->g->a;
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 			off += 4;
 #endif

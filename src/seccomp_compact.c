@@ -308,7 +308,7 @@ bool seccomp_bpf_compact(struct sock_filter **insns, unsigned short *len)
 	/* Each arch interval's action for every nr interval, as runs; arch
 	 * intervals with the same runs share one block. */
 	per_arch = xcalloc(archs.n, sizeof(*per_arch));
-	bl.t = xcalloc(archs.n, sizeof(*bl.t));
+	bl.t = xcalloc(archs.n, sizeof(const struct table *));
 	bl.at = xcalloc(archs.n, sizeof(*bl.at));
 	for (size_t a = 0; a < archs.n; a++) {
 		size_t b = 0;
