@@ -81,6 +81,12 @@ void seccomp_cache_enable(bool on);
 const char *seccomp_cache_status(void);
 bool seccomp_cache_lookup(struct seccomp_plan *s, const struct config *c);
 void seccomp_cache_store(const struct seccomp_plan *s, const struct config *c);
+/* The main filter as an equal range tree (src/seccomp_compact.c): false,
+ * and the program untouched, when it looks at more than arch and nr or
+ * would not get shorter.  Off only for the tests that compare. */
+struct sock_filter;
+bool seccomp_bpf_compact(struct sock_filter **insns, unsigned short *len);
+void seccomp_compact_enable(bool on);
 void seccomp_print(FILE *out, const struct seccomp_plan *s);
 int seccomp_print_pfc(FILE *out, const struct seccomp_plan *s);
 

@@ -570,6 +570,10 @@ static bool build_main(struct seccomp_plan *s, const struct config *c,
 	if (s->enosys_above)
 		enosys_prefix(&s->prog[s->n], seccomp_arch_native(),
 			      s->enosys_above);
+	/* Once per compile (then cached): the kernel's load time follows
+	 * the length, and a tree over arch and nr is a quarter of it. */
+	seccomp_bpf_compact((struct sock_filter **)&s->prog[s->n].insns,
+			    &s->prog[s->n].len);
 	s->n++;
 	return true;
 fail:

@@ -35,7 +35,7 @@
 #include "build-config.h"
 #include "seccomp_plan.h"
 
-#define MAGIC	  "OSLBPF1\n"
+#define MAGIC	  "OSLBPF2\n"
 #define CACHE_MAX ((size_t)1024 * 1024)
 
 static bool enabled;
@@ -52,12 +52,24 @@ const char *seccomp_cache_status(void)
 	return status;
 }
 
+/*
+ * FNV-1a's multiply, a word at a time: the file is read on every launch,
+ * and a byte at a time cost about 1.3 ns a byte (4 us for the shipped
+ * filters) for no better detection of a torn or corrupted file.
+ */
 static uint64_t fnv(uint64_t h, const void *data, size_t len)
 {
 	const unsigned char *p = data;
+	uint64_t w;
 
-	for (size_t i = 0; i < len; i++) {
-		h ^= p[i];
+	for (; len >= sizeof(w); p += sizeof(w), len -= sizeof(w)) {
+		memcpy(&w, p, sizeof(w));
+		h ^= w;
+		h *= 0x100000001b3ULL;
+		h ^= h >> 29;
+	}
+	for (; len; p++, len--) {
+		h ^= *p;
 		h *= 0x100000001b3ULL;
 	}
 	return h;

@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One launch, step by step: the launcher's own code (linked from the
+ * build's libosapi-launch-core.a), with clock_gettime around each part,
+ * then the exec.  bench/run builds it and runs it many times (a fresh
+ * process each time, as a launch is) and prints the medians.
+ *
+ *   steps CONFIG            times one launch of CONFIG's ExecStart=
+ *   steps --load CONFIG N   times N loads of each filter CONFIG compiles
+ *                           to, libseccomp's and the launcher's (compacted)
+ *                           program, each in a fresh child:
+ *                           clock_gettime around seccomp(2)
+ *
+ * The apply steps are called in the order of src/launch.c; a step added
+ * there after this was written is not timed here, but is still in the
+ * whole-launch rows of bench/run.  Times go to fd 2 as "step usec" lines,
+ * written before the exec (write(2) is allowed by every shipped filter).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "plan.h"
+#include "policy.h"
+#include "seccomp_plan.h"
+#include "steps.h"
+
+static double now_us(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e6 + t.tv_nsec / 1e3;
+}
+
+static char out[4096];
+static size_t outn;
+static double last;
+
+static void mark(const char *step)
+{
+	double t = now_us();
+
+	outn += (size_t)snprintf(out + outn, sizeof(out) - outn, "%s %.2f\n",
+				 step, t - last);
+	last = now_us();
+}
+
+#define STEP(name, call)                                                       \
+	do {                                                                   \
+		call;                                                          \
+		mark(name);                                                    \
+	} while (0)
+
+/* Times loading each filter CONFIG compiles to, as libseccomp exports it
+ * and as the launcher loads it (compacted), n times each, each in a child
+ * that has only no_new_privs: what the kernel alone costs. */
+static int load(const char *path, int n)
+{
+	struct config cfg;
+	struct diag dg = {0};
+
+	config_init(&cfg);
+	if (!config_load(&cfg, path, &dg))
+		return 78;
+	for (int compact = 0; compact < 2; compact++) {
+		struct seccomp_plan s;
+		seccomp_compact_enable(compact);
+		if (!seccomp_plan_build(&s, &cfg, &dg))
+			return 1;
+		for (int i = 0; i < s.n; i++) {
+			struct sock_fprog prog = {s.prog[i].len,
+						  s.prog[i].insns};
+			for (int k = 0; k < n; k++) {
+				int pipefd[2];
+				double t;
+				pid_t pid;
+				if (pipe(pipefd) < 0)
+					return 1;
+				pid = fork();
+				if (pid == 0) {
+					double a;
+					prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+					a = now_us();
+					if (syscall(SYS_seccomp,
+						    SECCOMP_SET_MODE_FILTER, 0,
+						    &prog) < 0)
+						_exit(1);
+					t = now_us() - a;
+					if (write(pipefd[1], &t, sizeof(t)) < 0)
+						_exit(1);
+					_exit(0);
+				}
+				close(pipefd[1]);
+				if (read(pipefd[0], &t, sizeof(t)) == sizeof(t))
+					printf("%s %s %u %.2f\n",
+					       compact ? "launcher"
+						       : "libseccomp",
+					       s.prog[i].what, s.prog[i].len,
+					       t);
+				close(pipefd[0]);
+				waitpid(pid, NULL, 0);
+			}
+		}
+		seccomp_plan_free(&s);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct config cfg;
+	struct plan plan;
+	struct diag dg = {0};
+	enum step step = STEP_CONFIG;
+	struct seccomp_plan again;
+	struct passwd *pw;
+	gid_t groups[64];
+	int ngroups = 64;
+
+	if (argc == 4 && strcmp(argv[1], "--load") == 0)
+		return load(argv[2], atoi(argv[3]));
+	if (argc != 2)
+		return 2;
+	last = now_us();
+	config_init(&cfg);
+	plan_init(&plan);
+	seccomp_cache_enable(true);
+	STEP("config read and trust walk",
+	     if (!config_load(&cfg, argv[1], &dg)) return 78);
+	/* What setpriv --init-groups costs too: the first lookup loads
+	 * the NSS modules; plan_build() below repeats it warm. */
+	STEP("NSS: user and groups (first lookup)",
+	     pw = getpwnam(cfg.user ? cfg.user : "root");
+	     if (pw) getgrouplist(pw->pw_name, pw->pw_gid, groups, &ngroups));
+	STEP(
+		"plan (incl. NSS again warm, binary trust, cache, rulesets)",
+		if (!plan_build(&plan, &cfg, argv + 2, &dg, &step)) {
+			diag_print(&dg);
+			return 1;
+		});
+	/* The cache read again, alone: what plan_build() spent on it. */
+	STEP("of which: filter cache read and checksum (repeated alone)",
+	     seccomp_plan_build(&again, &cfg, &dg);
+	     seccomp_plan_free(&again));
+	fflush(NULL);
+	last = now_us();
+	STEP("signals", signals_apply(&plan));
+	STEP("rlimits", rlimits_apply(&plan));
+	STEP("cgroup", cgroup_apply(&plan));
+	STEP("mount namespace", mountns_apply(&plan));
+	STEP("selinux, apparmor", selinux_apply(&plan); apparmor_apply(&plan));
+	STEP("bounding set, securebits", capabilities_bounding_apply(&plan);
+	     securebits_apply(&plan));
+	STEP("groups, uid/gid, ambient", credentials_groups_apply(&plan);
+	     credentials_change_id_apply(&plan);
+	     capabilities_ambient_apply(&plan));
+	STEP("workdir, umask, no_new_privs, mdwe", workdir_apply(&plan);
+	     umask_apply(&plan); no_new_privs_apply(&plan); mdwe_apply(&plan));
+	STEP("landlock", landlock_apply(&plan));
+	STEP("fds", fds_apply(&plan));
+	STEP("read-back (verify)", verify_apply(&plan));
+	STEP("seccomp filter load", seccomp_apply(&plan));
+	if (write(2, out, outn) < 0)
+		return 1;
+	exec_apply(&plan);
+}
