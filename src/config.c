@@ -57,6 +57,7 @@ void config_free(struct config *c)
 	free(c->cgroup_parent);
 	free((char *)c->path);
 	words_clear(&c->dropins);
+	words_clear(&c->raw);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -150,6 +151,7 @@ static void assign(struct config *c, char *key, char *value, struct origin at,
 	}
 	if (d->parse(c, d, value, at, dg) == 0) {
 		c->at[d->id] = at;
+		note(&c->raw, key, value, at);
 		if (unit)
 			note(&unit->applied, key, value, at);
 	}
