@@ -347,8 +347,9 @@ static void facts_build(struct facts *f, const struct config *c)
 	facts_families(f, c);
 	f->namespaces = c->restrict_namespaces_set ? c->restrict_namespaces
 						   : UINT64_MAX;
-	f->own_root = ((v = raw_last(c, "RootDirectory")) && strcmp(v, "/")) ||
-		      ((v = raw_last(c, "RootImage")) && strcmp(v, "/"));
+	f->own_root =
+		((v = raw_last(c, "RootDirectory")) && strcmp(v, "/") != 0) ||
+		((v = raw_last(c, "RootImage")) && strcmp(v, "/") != 0);
 	f->device_policy = (v = raw_last(c, "DevicePolicy")) ? v : "auto";
 	raw_list(c, "DeviceAllow", device_entry, false, f);
 	for (size_t i = 0; i < c->syscall_archs.n; i++) {
@@ -357,8 +358,8 @@ static void facts_build(struct facts *f, const struct config *c)
 			dup |= strcmp(c->syscall_archs.v[i].s,
 				      c->syscall_archs.v[j].s) == 0;
 		if (!dup)
-			f->archs = f->archs ? 2
-				   : strcmp(c->syscall_archs.v[i].s, "native")
+			f->archs = f->archs || strcmp(c->syscall_archs.v[i].s,
+						      "native") != 0
 					   ? 2
 					   : 1;
 	}

@@ -73,8 +73,8 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: osapi-launch [-c FILE] [--] [COMMAND [ARG...]]\n"
-		"       osapi-launch --check [--json] [-c FILE] [--] "
-		"[COMMAND...]\n"
+		"       osapi-launch --check [--json] [--verbose] [-c FILE] "
+		"[--] [COMMAND...]\n"
 		"\n"
 		"Starts COMMAND (default: the config's ExecStart=) with the\n"
 		"user, capabilities and confinement the config describes.\n"

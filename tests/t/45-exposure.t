@@ -2,8 +2,8 @@
 # The exposure score (src/exposure.c) against its authority, the installed
 # `systemd-analyze security --offline=true` (systemd 252): every check's
 # badness and the overall score and level must be equal on every unit of a
-# corpus: the project's unit, a hand-written equivalent of the upstream
-# OSAPI unit, each scored directive toggled on three bases, and random
+# corpus: the project's unit and launch.conf files, a hand-written
+# equivalent of the upstream OSAPI unit, each scored directive toggled on three bases, and random
 # combinations with a fixed seed.  SYSTEMD_ANALYZE_DEBUG=1 makes systemd
 # print its badness per check, so a disagreement names the check.
 #
@@ -59,6 +59,14 @@ unit upstream root "Type=simple" "User=osapi" "Group=osapi" \
 	"CapabilityBoundingSet=CAP_DAC_READ_SEARCH CAP_DAC_OVERRIDE CAP_CHOWN CAP_FOWNER CAP_KILL CAP_NET_ADMIN" \
 	"SecureBits=keep-caps" "NoNewPrivileges=no" "PrivateTmp=true"
 unit bare-root root
+# The shipped launch.conf files read as units: systemd warns about and
+# skips osapi-launch's own directives, which score nothing.
+for f in "$SRC_DIR"/conf/*.conf; do
+	name=$(basename "$f" .conf)
+	sed -e 's/^\[Launch\]/[Service]/' -e "s|^ExecStart=.*|ExecStart=$P|" \
+		"$f" >"$U/$name.service"
+	chmod 0644 "$U/$name.service"
+done
 unit bare-user user
 
 # Every scored directive, each value that scores differently, on an
