@@ -194,6 +194,10 @@ struct config {
 	struct words dropins;	  /* --unit: the drop-ins read, in order; each
 				   * value's origin points into this list */
 	struct origin at[D__MAX]; /* last assignment of each directive */
+	/* Every accepted assignment as "Name=value", in order, empty ones
+	 * (resets) included: how a report (src/exposure.c) reads a directive
+	 * that has no field of its own yet. */
+	struct words raw;
 
 	struct words exec_start; /* unquoted words; [0] is the path */
 	char *exec_argv0;	 /* systemd's "@" prefix: argv[0] override */

@@ -77,6 +77,12 @@ struct plan {
 	 * optional and unavailable on this host. */
 	const char *apparmor_profile;
 	const char *apparmor_skipped; /* why an optional profile is skipped */
+	/* Why a required label cannot be applied on this host; each also
+	 * made a plan error (lsm_errors of them), which --check reports as
+	 * a preflight finding instead, so the rest of the host is checked. */
+	const char *apparmor_unavailable;
+	const char *selinux_unavailable;
+	size_t lsm_errors;
 	const char *selinux_context;
 	const char *selinux_skipped;
 
@@ -149,7 +155,7 @@ void plan_init(struct plan *p);
 /* For the --check and error paths, and the fuzzer: the launch never frees. */
 void plan_free(struct plan *p);
 
-void plan_print(FILE *out, const struct plan *p);
+void plan_print(FILE *out, const struct plan *p, bool verbose);
 struct preflight;
 void plan_print_json(FILE *out, const struct plan *p, const struct diag *dg,
 		     const struct preflight *pf);

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "build-config.h"
+#include "exposure.h"
 #include "plan.h"
 #include "preflight.h"
 #include "steps.h"
@@ -96,9 +97,10 @@ static void ns_print(FILE *out, const struct plan *p, bool json)
 	fputc('\n', out);
 }
 
-void plan_print(FILE *out, const struct plan *p)
+void plan_print(FILE *out, const struct plan *p, bool verbose)
 {
 	const struct config *c = p->cfg;
+	struct exposure ex;
 	char b[4096];
 
 	fprintf(out, "config          %s\n", c->path);
@@ -179,20 +181,28 @@ void plan_print(FILE *out, const struct plan *p)
 	seccomp_print(out, &p->seccomp);
 	if (p->seccomp.n)
 		fprintf(out, "seccomp cache   %s\n", OSAPI_LAUNCH_CACHE_DIR);
-	if (c->apparmor_profile)
+	if (c->apparmor_profile && p->apparmor_unavailable)
+		fprintf(out, "apparmor        %s: cannot be applied here, %s\n",
+			c->apparmor_profile, p->apparmor_unavailable);
+	else if (c->apparmor_profile)
 		fprintf(out, "apparmor        %s%s%s\n", c->apparmor_profile,
 			p->apparmor_skipped ? ": skipped, " : " (loaded)",
 			p->apparmor_skipped ? p->apparmor_skipped : "");
 	else
 		fprintf(out, "apparmor        not configured%s\n",
 			apparmor_built() ? "" : " (built without)");
-	if (c->selinux_context)
+	if (c->selinux_context && p->selinux_unavailable)
+		fprintf(out, "selinux         %s: cannot be applied here, %s\n",
+			c->selinux_context, p->selinux_unavailable);
+	else if (c->selinux_context)
 		fprintf(out, "selinux         %s%s%s\n", c->selinux_context,
 			p->selinux_skipped ? ": skipped, " : " (valid)",
 			p->selinux_skipped ? p->selinux_skipped : "");
 	else
 		fprintf(out, "selinux         not configured%s\n",
 			selinux_built() ? "" : " (built without)");
+	exposure_compute(&ex, c);
+	exposure_print(out, &ex, verbose);
 }
 
 /* A JSON string literal, escaped. */
@@ -263,6 +273,7 @@ void plan_print_json(FILE *out, const struct plan *p, const struct diag *dg,
 		     const struct preflight *pf)
 {
 	const struct config *c = p ? p->cfg : NULL;
+	struct exposure ex;
 	char b[64];
 
 	fputs("{\n  \"valid\": ", out);
@@ -336,7 +347,10 @@ void plan_print_json(FILE *out, const struct plan *p, const struct diag *dg,
 	       &c->at[D_APPARMOR_PROFILE]);
 	jvalue(out, "SELinuxContext", c->selinux_context,
 	       &c->at[D_SELINUX_CONTEXT]);
-	fputs("\n  },\n  \"plan\": {\n", out);
+	fputs("\n  },\n  \"exposure\": ", out);
+	exposure_compute(&ex, c);
+	exposure_print_json(out, &ex);
+	fputs(",\n  \"plan\": {\n", out);
 	fprintf(out, "    \"uid\": %u,\n    \"gid\": %u,\n    \"groups\": [",
 		(unsigned)p->uid, (unsigned)p->gid);
 	for (size_t i = 0; i < p->ngroups; i++)

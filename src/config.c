@@ -60,6 +60,7 @@ void config_free(struct config *c)
 	words_clear(&c->dropins);
 	config_free_process(c);
 	words_clear(&c->device_allow);
+	words_clear(&c->raw);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -153,6 +154,7 @@ static void assign(struct config *c, char *key, char *value, struct origin at,
 	}
 	if (d->parse(c, d, value, at, dg) == 0) {
 		c->at[d->id] = at;
+		note(&c->raw, key, value, at);
 		if (unit)
 			note(&unit->applied, key, value, at);
 	}

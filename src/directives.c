@@ -571,8 +571,15 @@ static int p_namespaces(struct config *c, const struct directive *d,
 	bool invert = v[0] == '~';
 	int b = parse_boolean(v), bad = 0;
 
-	if (!*v || b == 0) {
+	if (!*v) {
 		c->restrict_namespaces_set = false;
+		return 0;
+	}
+	/* "no" allows every type, and later lists merge into that (systemd:
+	 * NAMESPACE_FLAGS_ALL, not the initial value). */
+	if (b == 0) {
+		c->restrict_namespaces_set = true;
+		c->restrict_namespaces = all;
 		return 0;
 	}
 	if (b == 1) {

@@ -387,6 +387,8 @@ static void plan_lsm(struct plan *p, const struct config *c, struct diag *dg,
 			diag_add(dg, c->at[D_APPARMOR_PROFILE],
 				 "AppArmorProfile=%s: %s (%s)",
 				 c->apparmor_profile, why, errno_name(err));
+			p->apparmor_unavailable = why;
+			p->lsm_errors++;
 			fail(step, STEP_APPARMOR);
 		}
 	}
@@ -400,6 +402,8 @@ static void plan_lsm(struct plan *p, const struct config *c, struct diag *dg,
 			diag_add(dg, c->at[D_SELINUX_CONTEXT],
 				 "SELinuxContext=%s: %s (%s)",
 				 c->selinux_context, why, errno_name(err));
+			p->selinux_unavailable = why;
+			p->lsm_errors++;
 			fail(step, STEP_SELINUX);
 		}
 	}

@@ -208,7 +208,16 @@ static void check_lsm(struct preflight *pf, const struct plan *p)
 {
 	const struct config *c = p->cfg;
 
-	if (p->apparmor_profile)
+	if (p->apparmor_unavailable)
+		add(pf, PF_FAIL, "AppArmor",
+		    strstr(p->apparmor_unavailable, "not loaded")
+			    ? "load it (apparmor_parser -r <file>), or mark it "
+			      "optional: AppArmorProfile=-NAME"
+			    : "boot with AppArmor enabled, or mark the profile "
+			      "optional: AppArmorProfile=-NAME",
+		    "AppArmorProfile=%s cannot be applied here: %s",
+		    c->apparmor_profile, p->apparmor_unavailable);
+	else if (p->apparmor_profile)
 		add(pf, PF_OK, "AppArmor", NULL,
 		    "enabled; profile %s loaded, applied at exec",
 		    p->apparmor_profile);
@@ -225,7 +234,13 @@ static void check_lsm(struct preflight *pf, const struct plan *p)
 		add(pf, PF_INFO, "AppArmor", NULL,
 		    "AppArmorProfile= not set (on Debian/Ubuntu, see "
 		    "contrib/apparmor/osapi-agent)");
-	if (selinux_built()) {
+	if (p->selinux_unavailable)
+		add(pf, PF_FAIL, "SELinux",
+		    "load the policy module (contrib/selinux), or mark the "
+		    "context optional: SELinuxContext=-CONTEXT",
+		    "SELinuxContext=%s cannot be applied here: %s",
+		    c->selinux_context, p->selinux_unavailable);
+	else if (selinux_built()) {
 		int state = selinux_state();
 		add(pf,
 		    c->selinux_context && p->selinux_skipped ? PF_WARN

@@ -583,7 +583,7 @@ fail:
 
 static bool families_allowed(const struct words *lines, bool *allowed)
 {
-	bool initialized = false;
+	bool initialized = false, none = false;
 
 	for (size_t i = 0; i < lines->n; i++) {
 		const char *line = lines->v[i].s;
@@ -591,10 +591,13 @@ static bool families_allowed(const struct words *lines, bool *allowed)
 		struct words w = {0};
 		const char *why;
 
+		/* "none" denies all, and, as in systemd, leaves the mode to
+		 * the next line: "none" then "~AF_X" denies AF_X only. */
 		if (strcmp(line, "none") == 0) {
 			for (int af = 0; af < FAMILIES_MAX; af++)
 				allowed[af] = false;
-			initialized = true;
+			initialized = false;
+			none = true;
 			continue;
 		}
 		if (!initialized)
@@ -608,7 +611,7 @@ static bool families_allowed(const struct words *lines, bool *allowed)
 			allowed[address_family(w.v[j].s)] = !invert;
 		words_clear(&w);
 	}
-	return initialized;
+	return initialized || none;
 }
 
 /* What the restrictions filter is built from: the config, resolved. */
@@ -1178,7 +1181,9 @@ bool seccomp_plan_build(struct seccomp_plan *s, const struct config *c,
 			s->narchs += secondary_archs(native, s->archs + 1);
 	}
 	if (!c->syscall_filter.n && !c->syscall_archs.n && !c->syscall_log.n &&
-	    !c->address_families.n && !c->restrict_namespaces_set &&
+	    !c->address_families.n &&
+	    !(c->restrict_namespaces_set &&
+	      c->restrict_namespaces != namespace_flags_all()) &&
 	    !c->lock_personality && !c->restrict_realtime &&
 	    !c->restrict_suid_sgid && !c->memory_deny_write_execute &&
 	    !c->protect_clock && !c->protect_hostname && !c->private_devices)

@@ -73,4 +73,16 @@ chmod 0755 "$S/bad"
 conf "$C" "ExecStart=$S/bad" "User=osapi" "NoNewPrivileges=yes" "SystemCallFilter=~write"
 run_launch -c "$C"
 is "$RC" 203 "exec failing under SystemCallFilter=~write: exit 203, not SIGSYS (159)"
+# Merges as systemd's parsers do them (found by the exposure corpus):
+# "none" leaves the mode to the next line; "no" allows every namespace and
+# a later list merges into that.
+conf "$C" "ExecStart=$P" "User=osapi" "NoNewPrivileges=yes" \
+	"RestrictAddressFamilies=none" "RestrictAddressFamilies=~AF_PACKET"
+run_launch -c "$C" -- "$P" --try af-inet --try af-packet
+is "$(field TRY_af-inet):$(field TRY_af-packet)" "ok:EAFNOSUPPORT" \
+	"RestrictAddressFamilies=none then ~AF_PACKET denies AF_PACKET only"
+conf "$C" "ExecStart=$P" "User=osapi" "NoNewPrivileges=yes" \
+	"RestrictNamespaces=no" "RestrictNamespaces=net"
+run_launch -c "$C" -- "$P" --try unshare-user
+is "$(field TRY_unshare-user)" ok "RestrictNamespaces=no then net still allows every type"
 done_testing
