@@ -333,8 +333,14 @@ static void test_config(void)
 	ok(parse(&c,
 		 "[Launch]\nRestrictNamespaces=yes\nRestrictNamespaces=no\n", e,
 		 sizeof(e)) &&
-		   !c.restrict_namespaces_set,
-	   "RestrictNamespaces=no lifts the restriction");
+		   c.restrict_namespaces == namespace_flags_all(),
+	   "RestrictNamespaces=no lifts the restriction (every type allowed)");
+	ok(parse(&c,
+		 "[Launch]\nRestrictNamespaces=no\nRestrictNamespaces=net\n", e,
+		 sizeof(e)) &&
+		   c.restrict_namespaces == namespace_flags_all(),
+	   "RestrictNamespaces=no then a list merges into every type, as "
+	   "systemd");
 	ok(parse(&c,
 		 "[Launch]\nLockPersonality=yes\nRestrictRealtime=1\n"
 		 "RestrictSUIDSGID=on\nMemoryDenyWriteExecute=true\n",
