@@ -195,7 +195,12 @@ gcc -static -O2 -Wall -Wextra -Werror -o "$ctx/osapi" "$SRC_DIR/tests/container-
 ok $? "the stand-in agent builds -static"
 run_block docker-build
 ok $BRC "docker build -f contrib/docker/Dockerfile, unchanged, with the classic builder"
-[ $BRC -eq 0 ] || printf '%s\n' "$BOUT" | tail -n 20 | sed 's/^/#   /'
+if [ $BRC -ne 0 ]; then
+	printf '%s\n' "$BOUT" | tail -n 20 | sed 's/^/#   /'
+	# An osapi-agent image of an earlier run would be tested otherwise.
+	diag "no image built: nothing more to test"
+	done_testing
+fi
 osapi_uid=$(docker run --rm --entrypoint /usr/bin/id osapi-agent -u osapi 2>&1)
 like "$osapi_uid" '^[1-9][0-9]*$' "the image has the osapi user (uid $osapi_uid)"
 docker_filters=$(docker run --rm --entrypoint /bin/grep osapi-agent Seccomp_filters /proc/self/status | awk '{print $2}')
