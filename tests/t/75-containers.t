@@ -193,6 +193,7 @@ ctx=$work
 	tar -cf - -T -) | tar -xf - -C "$ctx"
 gcc -static -O2 -Wall -Wextra -Werror -o "$ctx/osapi" "$SRC_DIR/tests/container-agent.c"
 ok $? "the stand-in agent builds -static"
+old_image=$(docker image inspect -f '{{.Id}}' osapi-agent 2>/dev/null)
 run_block docker-build
 ok $BRC "docker build -f contrib/docker/Dockerfile, unchanged, with the classic builder"
 if [ $BRC -ne 0 ]; then
@@ -200,6 +201,11 @@ if [ $BRC -ne 0 ]; then
 	# An osapi-agent image of an earlier run would be tested otherwise.
 	diag "no image built: nothing more to test"
 	done_testing
+fi
+# The previous run's image, replaced: removed with what only it used, so
+# source changes do not pile up images (its shared layers stay).
+if [ -n "$old_image" ] && [ "$old_image" != "$(docker image inspect -f '{{.Id}}' osapi-agent)" ]; then
+	docker rmi "$old_image" >/dev/null 2>&1
 fi
 osapi_uid=$(docker run --rm --entrypoint /usr/bin/id osapi-agent -u osapi 2>&1)
 like "$osapi_uid" '^[1-9][0-9]*$' "the image has the osapi user (uid $osapi_uid)"
@@ -321,8 +327,10 @@ if [ "$(podman image inspect -f '{{.Id}}' localhost/osapi-agent 2>/dev/null)" = 
 	diag "podman holds the same image already ($did)"
 	used="${used}podman-load "
 else
+	old_image=$(podman image inspect -f '{{.Id}}' localhost/osapi-agent 2>/dev/null)
 	run_block podman-load
 	ok $BRC "podman: docker save | podman load"
+	[ -n "$old_image" ] && podman rmi "$old_image" >/dev/null 2>&1
 fi
 is "$(podman image inspect -f '{{.Id}}' localhost/osapi-agent 2>&1)" "$did" "podman: the same image as Docker's"
 podman_filters=$(podman run --rm --entrypoint /bin/grep osapi-agent Seccomp_filters /proc/self/status | awk '{print $2}')
