@@ -44,6 +44,7 @@ setup_launch
 tsv=$SRC_DIR/docs/providers.tsv
 made_rw=""
 [ -d /var/lib/osapi ] || made_rw=1
+# shellcheck disable=SC2317 # run by the trap
 cleanup() {
 	rm -rf "$SCRATCH"
 	[ -z "$made_rw" ] || rm -rf /var/lib/osapi

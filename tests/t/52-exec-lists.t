@@ -104,6 +104,7 @@ agent.labels agent.facts.interval agent.pki.enabled agent.pki.key_dir
 agent.metrics.enabled agent.metrics.host agent.metrics.port
 agent.privilege_escalation.enabled telemetry.tracing.enabled
 telemetry.tracing.exporter telemetry.tracing.otlp_endpoint debug"
+# shellcheck disable=SC2086 # split into keys on purpose
 envs=$(printf '%s\n' $known | tr 'a-z.' 'A-Z_' | sed 's/^/OSAPI_/')
 used=$(grep -ohE '\bOSAPI_[A-Z0-9_]+' "$SRC_DIR"/conf/*.conf "$guide" "$SRC_DIR/SECURITY.md" \
 	"$SRC_DIR"/contrib/*/* 2>/dev/null | sort -u)
@@ -125,7 +126,8 @@ done
 if dpkg-query -W -f='${Status}' systemd 2>/dev/null | grep -q 'install ok installed'; then
 	files=$(dpkg -L systemd | grep '/sysctl\.d/.*\.conf$')
 	hit=$(printf '%s\n' "$files" | xargs -r grep -l ping_group_range 2>/dev/null)
-	is "$hit" "" "Debian's systemd package sets no ping_group_range ($(echo $files))"
+	is "$hit" "" "Debian's systemd package sets no ping_group_range (${files//$'\n'/ })"
+	# shellcheck disable=SC2016 # the backquotes are Markdown
 	unlike "$(sed -n '/^### Ping is not what it seems/,/^### /p' "$guide")" 'systemd sets `?0 2147483647`? on most' \
 		"the guide does not say systemd opens the range"
 fi
@@ -139,6 +141,7 @@ ok "$([ -n "$l_user" ] && [ -n "$l_ping" ] && [ "$l_user" -lt "$l_ping" ] && ech
 	"the osapi user is created (line $l_user) before the sysctl snippet (line $l_ping)"
 # Run it with a fake getent (no osapi group), sysctl and /etc/sysctl.d.
 mkdir -p "$SCRATCH/bin" "$SCRATCH/etc"
+# shellcheck disable=SC2016 # expanded by the stub, not here
 printf '#!/bin/sh\n[ -n "$GROUP_LINE" ] && echo "$GROUP_LINE"; [ -n "$GROUP_LINE" ]\n' >"$SCRATCH/bin/getent"
 printf '#!/bin/sh\necho "sysctl $*" >>"%s/sysctl.log"\n' "$SCRATCH" >"$SCRATCH/bin/sysctl"
 chmod +x "$SCRATCH/bin/getent" "$SCRATCH/bin/sysctl"
@@ -154,7 +157,7 @@ is "$?:$(cat "$SCRATCH/etc/60-osapi-ping.conf" 2>/dev/null)" "0:net.ipv4.ping_gr
 # --- the contents ------------------------------------------------------------
 
 # GitHub's anchors: lower case, punctuation dropped, spaces to dashes.
-anchors=$(grep -E '^## ' "$guide" | sed 's/^## //' | tr 'A-Z' 'a-z' | sed 's/[^a-z0-9 -]//g; s/ /-/g')
+anchors=$(grep -E '^## ' "$guide" | sed 's/^## //' | tr '[:upper:]' '[:lower:]' | sed 's/[^a-z0-9 -]//g; s/ /-/g')
 while read -r a; do
 	[ -n "$a" ] || continue
 	printf '%s\n' "$anchors" | grep -qx -- "$a"
