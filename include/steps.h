@@ -16,6 +16,7 @@ void session_apply(const struct plan *p);
 void rlimits_apply(const struct plan *p);
 void cgroup_apply(const struct plan *p);
 void devices_apply(const struct plan *p);
+void cgroup_skb_apply(const struct plan *p);
 void personality_apply(const struct plan *p);
 void sched_apply(const struct plan *p);
 void oom_apply(const struct plan *p);

@@ -222,7 +222,9 @@ static char *agent_group(const struct cgroup_plan *g, const struct config *c,
 	char *parent, *group;
 
 	if (c->cgroup_parent && strcmp(c->cgroup_parent, ".") == 0) {
-		parent = own_group(g->version == 2 ? NULL : ctrl);
+		parent = own_group(
+			g->version == 2 || strcmp(ctrl, "unified") == 0 ? NULL
+									: ctrl);
 		if (!parent) {
 			diag_add(dg, c->at[D_CGROUP_PARENT],
 				 "CgroupParent=.: cannot find the "
@@ -322,6 +324,37 @@ static void plan_devices(struct cgroup_plan *g, const struct config *c,
 	free(root);
 }
 
+/* The agent's group on cgroup v2 for the BPF directives (src/cgroup_skb.c,
+ * src/bpf_lsm.c); on a v2 host also without them, so that a filter an
+ * earlier launch left there is removed. */
+static void plan_bpf_group(struct cgroup_plan *g, const struct config *c,
+			   const char *name, bool wanted, struct diag *dg)
+{
+	struct statfs sf;
+	char *root, *group;
+
+	if (g->version == 2 && g->ngroups)
+		root = xstrdup(CG_ROOT);
+	else if (!wanted)
+		return;
+	else if (g->version == 2)
+		root = xstrdup(CG_ROOT);
+	else
+		root = xasprintf("%s/unified", CG_ROOT);
+	if (statfs(root, &sf) < 0 || sf.f_type != CGROUP2_SUPER_MAGIC) {
+		free(root);
+		return; /* the directives' plans say why */
+	}
+	group = agent_group(g, c, "unified", name, dg);
+	if (group) {
+		mkdirs(g, root, group, false, NULL);
+		join(g, root, group);
+		g->bpf_group = xasprintf("%s%s", root, group);
+	}
+	free(group);
+	free(root);
+}
+
 bool cgroup_plan_build(struct cgroup_plan *g, const struct config *c,
 		       struct diag *dg, enum step *step)
 {
@@ -339,7 +372,7 @@ bool cgroup_plan_build(struct cgroup_plan *g, const struct config *c,
 	struct statfs sf;
 	char *name;
 	size_t before = dg->n;
-	bool any = false;
+	bool any = false, bpf;
 
 	for (size_t i = 0; i < sizeof(res) / sizeof(*res); i++)
 		any |= res[i].r->set;
@@ -348,7 +381,8 @@ bool cgroup_plan_build(struct cgroup_plan *g, const struct config *c,
 		cg_root = getenv("OSAPI_LAUNCH_CGROUP_V2");
 #endif
 	any |= devices_rules(g, c);
-	if (!any)
+	bpf = c->ip_allow.n || c->ip_deny.n || c->restrict_filesystems.n;
+	if (!any && !bpf)
 		return true;
 	g->version =
 		statfs(CG_ROOT, &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC
@@ -444,6 +478,8 @@ bool cgroup_plan_build(struct cgroup_plan *g, const struct config *c,
 		free(root);
 	}
 	plan_devices(g, c, name, dg);
+	plan_bpf_group(g, c, name, bpf, dg);
+	cgroup_skb_plan(g, c, dg);
 	for (size_t k = 0; k < g->ngroups; k++)
 		act(g, false, xstrdup(g->groups[k]), xstrdup("0"), false);
 	free(name);
@@ -469,6 +505,9 @@ void cgroup_plan_free(struct cgroup_plan *g)
 	free(g->dev_group);
 	if (g->dev_bpf)
 		close(g->dev_prog_fd);
+	free(g->bpf_group);
+	for (int i = 0; g->skb && i < 2; i++)
+		close(g->skb_fd[i]);
 	memset(g, 0, sizeof(*g));
 }
 

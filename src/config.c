@@ -60,6 +60,9 @@ void config_free(struct config *c)
 	words_clear(&c->dropins);
 	config_free_process(c);
 	words_clear(&c->device_allow);
+	free(c->ip_allow.v);
+	free(c->ip_deny.v);
+	words_clear(&c->restrict_filesystems);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -26,6 +26,7 @@ static const struct {
 	[STEP_RLIMITS] = {"rlimits", EXIT_LIMITS},
 	[STEP_CGROUP] = {"cgroup", EXIT_CGROUP},
 	[STEP_DEVICES] = {"devices", EXIT_CGROUP},
+	[STEP_IP_FILTER] = {"ip-filter", EXIT_CGROUP},
 	[STEP_PERSONALITY] = {"personality", EXIT_PERSONALITY},
 	[STEP_SCHED] = {"scheduler", EXIT_SETSCHEDULER},
 	[STEP_NICE] = {"nice", EXIT_NICE},
