@@ -23,6 +23,7 @@ void oom_apply(const struct plan *p);
 void mempolicy_apply(const struct plan *p);
 void prctl_apply(const struct plan *p);
 void directories_apply(const struct plan *p);
+void userns_apply(const struct plan *p);
 void netns_apply(const struct plan *p);
 void ipcns_apply(const struct plan *p);
 void uts_apply(const struct plan *p);

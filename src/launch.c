@@ -49,6 +49,10 @@ void launch(const struct plan *p)
 	 * flags CAP_NET_ADMIN): root still.  Before the mount namespace,
 	 * which mounts /dev/mqueue for the new IPC namespace and would
 	 * otherwise show the host's. */
+	/* PrivateUsers=: the user namespace first, as systemd, so the
+	 * namespaces below belong to it and its root sets them up; after
+	 * the steps above, which act on host objects as host root. */
+	userns_apply(p);
 	netns_apply(p);
 	ipcns_apply(p);
 	uts_apply(p);
