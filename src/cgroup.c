@@ -333,14 +333,10 @@ static void plan_bpf_group(struct cgroup_plan *g, const struct config *c,
 	struct statfs sf;
 	char *root, *group;
 
-	if (g->version == 2 && g->ngroups)
-		root = xstrdup(CG_ROOT);
-	else if (!wanted)
+	if (!wanted && !(g->version == 2 && g->ngroups))
 		return;
-	else if (g->version == 2)
-		root = xstrdup(CG_ROOT);
-	else
-		root = xasprintf("%s/unified", CG_ROOT);
+	root = g->version == 2 ? xstrdup(CG_ROOT)
+			       : xasprintf("%s/unified", CG_ROOT);
 	if (statfs(root, &sf) < 0 || sf.f_type != CGROUP2_SUPER_MAGIC) {
 		free(root);
 		return; /* the directives' plans say why */
