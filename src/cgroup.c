@@ -551,7 +551,11 @@ void cgroup_print(FILE *out, const struct cgroup_plan *g)
 	if (!g->version)
 		return;
 	for (size_t i = 0; i < g->ngroups; i++)
-		fprintf(out, "cgroup          v%d %.*s\n", g->version,
+		fprintf(out, "cgroup          v%d %.*s\n",
+			g->bpf_group && strncmp(g->groups[i], g->bpf_group,
+						strlen(g->bpf_group)) == 0
+				? 2
+				: g->version,
 			(int)(strlen(g->groups[i]) - strlen("/cgroup.procs")),
 			g->groups[i]);
 	for (size_t i = 0; i < g->n; i++)
@@ -559,6 +563,10 @@ void cgroup_print(FILE *out, const struct cgroup_plan *g)
 			fprintf(out, "cgroup write    %s = %s%s\n",
 				g->v[i].path, g->v[i].value,
 				g->v[i].optional ? " (best effort)" : "");
+	if (g->skb)
+		fprintf(out,
+			"cgroup bpf      %s: IP filter, ingress and egress\n",
+			g->bpf_group);
 	for (size_t i = 0; i < g->nnotes; i++)
 		fprintf(out, "cgroup note     %s\n", g->notes[i]);
 }
