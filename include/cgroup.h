@@ -48,6 +48,16 @@ struct cgroup_plan {
 	char *dev_group; /* v2: the agent's group directory */
 	bool dev_bpf;	 /* dev_prog_fd holds the loaded program */
 	int dev_prog_fd;
+
+	/* IPAddressAllow=/IPAddressDeny= (src/cgroup_skb.c) and
+	 * RestrictFileSystems= (src/bpf_lsm.c) key on the agent's group in
+	 * the cgroup v2 hierarchy, which a hybrid host mounts at
+	 * /sys/fs/cgroup/unified: bpf_group is its directory (NULL: none),
+	 * which also loses the IP filters a launch before left there. */
+	char *bpf_group;
+	bool skb;      /* skb_fd holds the loaded ingress, egress filters */
+	int skb_fd[2]; /* [0] ingress, [1] egress */
+	uint32_t skb_id[2]; /* their ids, for the read-back */
 };
 
 /* src/devices.c: the rules the config and its implications make, resolved
@@ -58,6 +68,10 @@ bool devices_rules(struct cgroup_plan *g, const struct config *c);
 char *device_rule_v1(const struct device_rule *r);
 int devices_program_load(const struct cgroup_plan *g);
 const char *device_policy_name(const struct config *c);
+
+/* src/cgroup_skb.c: the IP filters, loaded now. */
+void cgroup_skb_plan(struct cgroup_plan *g, const struct config *c,
+		     struct diag *dg);
 
 bool cgroup_plan_build(struct cgroup_plan *g, const struct config *c,
 		       struct diag *dg, enum step *step);

@@ -96,6 +96,12 @@ enum directive_id {
 	D_PROTECT_HOSTNAME,
 	D_PROTECT_PROC,
 	D_REMOVE_IPC,
+	/* BPF and the user namespace (src/cgroup_skb.c, src/bpf_lsm.c,
+	 * src/userns.c). */
+	D_IP_ADDRESS_ALLOW,
+	D_IP_ADDRESS_DENY,
+	D_PRIVATE_USERS,
+	D_RESTRICT_FILE_SYSTEMS,
 	D__MAX,
 };
 
@@ -179,6 +185,18 @@ enum device_policy {
 #define DEVICE_MKNOD 1U
 #define DEVICE_READ  2U
 #define DEVICE_WRITE 4U
+
+/* IPAddressAllow=, IPAddressDeny= entries (src/cgroup_skb.c): an address
+ * prefix, host bits cleared; "any", "localhost", ... expanded to theirs. */
+struct ip_prefix {
+	unsigned char family; /* AF_INET or AF_INET6 */
+	unsigned char len;    /* prefix length in bits */
+	unsigned char addr[16];
+};
+struct ip_prefixes {
+	struct ip_prefix *v;
+	size_t n;
+};
 
 struct limit {
 	struct origin at; /* line 0: not configured */
@@ -317,6 +335,15 @@ struct config {
 	 * /sys/dev/{char,block}/M:N, or char-NAME/block-NAME from
 	 * /proc/devices); resolved against this host in the plan. */
 	struct words device_allow;
+	/* IPAddressAllow=/IPAddressDeny= (src/cgroup_skb.c): empty and
+	 * empty, no filter; an allow match wins over a deny match. */
+	struct ip_prefixes ip_allow;
+	struct ip_prefixes ip_deny;
+	/* RestrictFileSystems= (src/bpf_lsm.c): the lines as written, names
+	 * and @groups, "~" for a deny list; resolved in the plan. */
+	struct words restrict_filesystems;
+	/* PrivateUsers= (src/userns.c). */
+	bool private_users;
 };
 
 struct directive {
@@ -374,5 +401,13 @@ const char *rlimit_directive_name(int resource);
 const char *capability_name(int cap); /* "cap_net_raw" */
 int parse_errno(const char *v);	      /* "EPERM" or 0-4095 */
 int capability_last(void);
+/* Parsers of the BPF and user namespace directives, in their facility's
+ * file; the table in src/directives.c names them. */
+int p_ip_address(struct config *c, const struct directive *d, const char *v,
+		 struct origin at, struct diag *dg);
+int p_restrict_filesystems(struct config *c, const struct directive *d,
+			   const char *v, struct origin at, struct diag *dg);
+int p_private_users(struct config *c, const struct directive *d, const char *v,
+		    struct origin at, struct diag *dg);
 
 #endif

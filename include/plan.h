@@ -125,6 +125,14 @@ struct plan {
 	unsigned long personality;
 	bool cpus_configured; /* CPUAffinity=: read back as a subset */
 
+	/* PrivateUsers= (src/userns.c): the maps the helper writes, formatted
+	 * here; the overflow gid unmapped groups read as (src/verify.c). */
+	bool userns;
+	char userns_uid_path[32], userns_gid_path[32];
+	char userns_uid_map[64], userns_gid_map[64];
+	unsigned overflow_gid;
+	unsigned long long userns_host_ino;
+
 	/* RuntimeDirectory=, StateDirectory=, ... (src/directories.c). */
 	struct exec_dir_plan *dirs;
 	size_t ndirs;
@@ -174,6 +182,8 @@ void prctl_plan(struct plan *p);
 void namespaces_plan(struct plan *p, const struct config *c, struct diag *dg,
 		     enum step *step);
 int32_t keyring_session_id(void);
+void userns_plan(struct plan *p, const struct config *c, struct diag *dg,
+		 enum step *step);
 /* RuntimeDirectory= and friends (src/directories.c): the paths, owners
  * and modes, and the *_DIRECTORY environment variables. */
 void directories_plan(struct plan *p, struct diag *dg, enum step *step);

@@ -222,7 +222,9 @@ static char *agent_group(const struct cgroup_plan *g, const struct config *c,
 	char *parent, *group;
 
 	if (c->cgroup_parent && strcmp(c->cgroup_parent, ".") == 0) {
-		parent = own_group(g->version == 2 ? NULL : ctrl);
+		parent = own_group(
+			g->version == 2 || strcmp(ctrl, "unified") == 0 ? NULL
+									: ctrl);
 		if (!parent) {
 			diag_add(dg, c->at[D_CGROUP_PARENT],
 				 "CgroupParent=.: cannot find the "
@@ -322,6 +324,33 @@ static void plan_devices(struct cgroup_plan *g, const struct config *c,
 	free(root);
 }
 
+/* The agent's group on cgroup v2 for the BPF directives (src/cgroup_skb.c,
+ * src/bpf_lsm.c); on a v2 host also without them, so that a filter an
+ * earlier launch left there is removed. */
+static void plan_bpf_group(struct cgroup_plan *g, const struct config *c,
+			   const char *name, bool wanted, struct diag *dg)
+{
+	struct statfs sf;
+	char *root, *group;
+
+	if (!wanted && !(g->version == 2 && g->ngroups))
+		return;
+	root = g->version == 2 ? xstrdup(CG_ROOT)
+			       : xasprintf("%s/unified", CG_ROOT);
+	if (statfs(root, &sf) < 0 || sf.f_type != CGROUP2_SUPER_MAGIC) {
+		free(root);
+		return; /* the directives' plans say why */
+	}
+	group = agent_group(g, c, "unified", name, dg);
+	if (group) {
+		mkdirs(g, root, group, false, NULL);
+		join(g, root, group);
+		g->bpf_group = xasprintf("%s%s", root, group);
+	}
+	free(group);
+	free(root);
+}
+
 bool cgroup_plan_build(struct cgroup_plan *g, const struct config *c,
 		       struct diag *dg, enum step *step)
 {
@@ -339,7 +368,7 @@ bool cgroup_plan_build(struct cgroup_plan *g, const struct config *c,
 	struct statfs sf;
 	char *name;
 	size_t before = dg->n;
-	bool any = false;
+	bool any = false, bpf;
 
 	for (size_t i = 0; i < sizeof(res) / sizeof(*res); i++)
 		any |= res[i].r->set;
@@ -348,7 +377,8 @@ bool cgroup_plan_build(struct cgroup_plan *g, const struct config *c,
 		cg_root = getenv("OSAPI_LAUNCH_CGROUP_V2");
 #endif
 	any |= devices_rules(g, c);
-	if (!any)
+	bpf = c->ip_allow.n || c->ip_deny.n || c->restrict_filesystems.n;
+	if (!any && !bpf)
 		return true;
 	g->version =
 		statfs(CG_ROOT, &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC
@@ -444,6 +474,8 @@ bool cgroup_plan_build(struct cgroup_plan *g, const struct config *c,
 		free(root);
 	}
 	plan_devices(g, c, name, dg);
+	plan_bpf_group(g, c, name, bpf, dg);
+	cgroup_skb_plan(g, c, dg);
 	for (size_t k = 0; k < g->ngroups; k++)
 		act(g, false, xstrdup(g->groups[k]), xstrdup("0"), false);
 	free(name);
@@ -469,6 +501,9 @@ void cgroup_plan_free(struct cgroup_plan *g)
 	free(g->dev_group);
 	if (g->dev_bpf)
 		close(g->dev_prog_fd);
+	free(g->bpf_group);
+	for (int i = 0; g->skb && i < 2; i++)
+		close(g->skb_fd[i]);
 	memset(g, 0, sizeof(*g));
 }
 
@@ -516,7 +551,11 @@ void cgroup_print(FILE *out, const struct cgroup_plan *g)
 	if (!g->version)
 		return;
 	for (size_t i = 0; i < g->ngroups; i++)
-		fprintf(out, "cgroup          v%d %.*s\n", g->version,
+		fprintf(out, "cgroup          v%d %.*s\n",
+			g->bpf_group && strncmp(g->groups[i], g->bpf_group,
+						strlen(g->bpf_group)) == 0
+				? 2
+				: g->version,
 			(int)(strlen(g->groups[i]) - strlen("/cgroup.procs")),
 			g->groups[i]);
 	for (size_t i = 0; i < g->n; i++)
@@ -524,6 +563,10 @@ void cgroup_print(FILE *out, const struct cgroup_plan *g)
 			fprintf(out, "cgroup write    %s = %s%s\n",
 				g->v[i].path, g->v[i].value,
 				g->v[i].optional ? " (best effort)" : "");
+	if (g->skb)
+		fprintf(out,
+			"cgroup bpf      %s: IP filter, ingress and egress\n",
+			g->bpf_group);
 	for (size_t i = 0; i < g->nnotes; i++)
 		fprintf(out, "cgroup note     %s\n", g->notes[i]);
 }

@@ -61,6 +61,9 @@ void config_free(struct config *c)
 	config_free_process(c);
 	words_clear(&c->device_allow);
 	words_clear(&c->raw);
+	free(c->ip_allow.v);
+	free(c->ip_deny.v);
+	words_clear(&c->restrict_filesystems);
 	memset(c, 0, sizeof(*c));
 }
 

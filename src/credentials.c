@@ -10,6 +10,8 @@
  * and the list was resolved in the plan, so no NSS call happens here. */
 void credentials_groups_apply(const struct plan *p)
 {
+	if (p->userns)
+		return; /* set by userns_apply(), before the unshare */
 	if (INJECT(STEP_GROUPS) || setgroups(p->ngroups, p->groups) < 0)
 		die(STEP_GROUPS, errno, "setgroups(%zu groups) failed",
 		    p->ngroups);

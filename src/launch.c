@@ -28,6 +28,9 @@ void launch(const struct plan *p)
 	 * controller was written by cgroup_apply()); bpf(2) needs the root
 	 * that loaded the program in the plan. */
 	devices_apply(p);
+	/* IPAddressDeny=: likewise on the v2 group (the unified hierarchy
+	 * of a hybrid host), which cgroup_apply() made and joined. */
+	cgroup_skb_apply(p);
 	/* The caller's personality, scheduling, memory and process flags
 	 * survive exec: back to a PID 1 child's.  While root: lowering
 	 * oom_score_adj or a nice value and clearing PR_SET_IO_FLUSHER need
@@ -46,6 +49,10 @@ void launch(const struct plan *p)
 	 * flags CAP_NET_ADMIN): root still.  Before the mount namespace,
 	 * which mounts /dev/mqueue for the new IPC namespace and would
 	 * otherwise show the host's. */
+	/* PrivateUsers=: the user namespace first, as systemd, so the
+	 * namespaces below belong to it and its root sets them up; after
+	 * the steps above, which act on host objects as host root. */
+	userns_apply(p);
 	netns_apply(p);
 	ipcns_apply(p);
 	uts_apply(p);

@@ -637,6 +637,7 @@ bool plan_build(struct plan *p, const struct config *c, char *const *cmdline,
 			}
 	}
 	namespaces_plan(p, c, dg, step);
+	userns_plan(p, c, dg, step);
 	/* ProtectKernelModules= and friends take capabilities out of the
 	 * bounding set too, as under systemd. */
 	if (p->sandbox.drop_caps) {

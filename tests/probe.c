@@ -16,6 +16,7 @@
  * --sleep N then waits, so a test can look at it from outside.
  */
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -38,6 +39,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <netinet/in.h>
 #include <linux/if_ether.h>
 #include <signal.h>
@@ -138,6 +140,47 @@ static int int80_getpid(void)
 #endif
 }
 
+/* "ADDRESS,PORT": a TCP connect with a one-second timeout.  To a closed
+ * port an allowed address answers ECONNREFUSED (the RST came back); an
+ * IP filter dropping the SYN gives EPERM, dropping the RST a timeout. */
+static int tcp_connect(const char *spec)
+{
+	struct sockaddr_in6 s6 = {.sin6_family = AF_INET6};
+	struct sockaddr_in s4 = {.sin_family = AF_INET};
+	struct timeval tv = {1, 0};
+	char addr[64];
+	const char *comma = strchr(spec, ',');
+	int fd, r, v6;
+
+	if (!comma || (size_t)(comma - spec) >= sizeof(addr)) {
+		errno = EINVAL;
+		return -1;
+	}
+	memcpy(addr, spec, (size_t)(comma - spec));
+	addr[comma - spec] = '\0';
+	v6 = strchr(addr, ':') != NULL;
+	if (v6 ? inet_pton(AF_INET6, addr, &s6.sin6_addr) != 1
+	       : inet_pton(AF_INET, addr, &s4.sin_addr) != 1) {
+		errno = EINVAL;
+		return -1;
+	}
+	s6.sin6_port = s4.sin_port = htons((uint16_t)atoi(comma + 1));
+	fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	r = v6 ? connect(fd, (struct sockaddr *)&s6, sizeof(s6))
+	       : connect(fd, (struct sockaddr *)&s4, sizeof(s4));
+	if (r < 0) {
+		int e = errno == EINPROGRESS ? ETIMEDOUT : errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 static void try(const char *what)
 {
 	int r = -1;
@@ -210,6 +253,8 @@ static void try(const char *what)
 		r = clock_settime(CLOCK_MONOTONIC, &ts);
 	} else if (strcmp(what, "ioperm-off") == 0)
 		r = (int)syscall(SYS_ioperm, 0x80UL, 1UL, 0);
+	else if (strncmp(what, "tcp-connect:", 12) == 0)
+		r = tcp_connect(what + 12);
 	else if (strncmp(what, "open-r:", 7) == 0)
 		r = close_ok(open(what + 7, O_RDONLY | O_CLOEXEC));
 	else if (strncmp(what, "open-w:", 7) == 0)

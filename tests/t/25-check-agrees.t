@@ -95,7 +95,7 @@ done
 n=contrib-docker
 sed -e "s|^ExecStart=.*|ExecStart=$P|" -e '/^AppArmorProfile=/d' "$SRC_DIR/conf/osapi-launch.conf" >"$D/$n.conf"
 chmod 0644 "$D/$n.conf"
-like "$(grep -A1 'COPY .*conf/osapi-launch.conf' "$SRC_DIR/contrib/docker/Dockerfile")" "sed -i '/\^AppArmorProfile=/d'" \
+like "$(grep 'conf/osapi-launch.conf' "$SRC_DIR/contrib/docker/Dockerfile")" "sed '/\^AppArmorProfile=/d' conf/osapi-launch.conf" \
 	"contrib/docker derives its config from conf/osapi-launch.conf by dropping AppArmorProfile= (as done here)"
 agree "$n" -c "$D/$n.conf"
 n=contrib-systemd-osapi-agent

@@ -9,20 +9,20 @@ setup_launch
 unit=$SCRATCH/osapi-agent.service
 install -m 0644 "$SRC_DIR/contrib/systemd/osapi-agent.service" "$unit"
 
-# A directive osapi-launch does not implement (PrivateUsers=) in a copy of
+# A directive osapi-launch does not implement (DynamicUser=) in a copy of
 # the unit: an error naming file:line, or dropped knowingly.
 extra=$SCRATCH/extra.service
-sed '/^\[Service\]/a PrivateUsers=yes' "$unit" >"$extra"
+sed '/^\[Service\]/a DynamicUser=yes' "$unit" >"$extra"
 chmod 0644 "$extra"
 run_launch --check --unit "$extra" -- /bin/true
 is "$RC" 78 "without --drop-unsupported, directives osapi-launch lacks are errors"
-like "$ERR" "extra\.service:[0-9]+: PrivateUsers= is a systemd directive that osapi-launch does not implement; remove it \(or pass --drop-unsupported" \
+like "$ERR" "extra\.service:[0-9]+: DynamicUser= is a systemd directive that osapi-launch does not implement; remove it \(or pass --drop-unsupported" \
 	"each names file:line and the way out"
 
 run_launch --unit "$extra" --drop-unsupported --print-config
 is "$RC" 0 "--print-config translates the unit"
 like "$OUTPUT" "# ignored \(service manager\): Type=exec" "service-manager directives are listed as ignored"
-like "$OUTPUT" "# DROPPED \(not implemented\): PrivateUsers=yes" "unsupported exec directives are listed as dropped"
+like "$OUTPUT" "# DROPPED \(not implemented\): DynamicUser=yes" "unsupported exec directives are listed as dropped"
 run_launch --unit "$unit" --print-config
 is "$RC" 0 "the project's own unit translates with nothing dropped (issue #16)"
 unlike "$OUTPUT" "DROPPED" "... no directive of it is dropped"

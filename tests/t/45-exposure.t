@@ -203,11 +203,16 @@ for f in "$U"/*.service; do
 	for d in $dropped; do
 		sed -i "/^$d=/d" "$R/$name.service"
 	done
-	# RemoveIPC=yes without the namespaces that make it true at start is
-	# refused by the launcher (no stop hook): score the unit without it.
-	if "$OSAPI_LAUNCH" --check --unit "$R/$name.service" 2>&1 | grep -q 'RemoveIPC=yes: osapi-launch execs'; then
-		sed -i '/^RemoveIPC=/d' "$R/$name.service"
-	fi
+	# Combinations the launcher refuses by design, each named in its
+	# error (RemoveIPC= without the namespaces that make it true at
+	# start; PrivateUsers= with ambient capabilities, a procfs mount or
+	# device nodes): score the unit without that directive.
+	for _ in 1 2 3; do
+		d=$("$OSAPI_LAUNCH" --check --unit "$R/$name.service" 2>&1 |
+			sed -n 's/.*service:[0-9]*: \(RemoveIPC\|PrivateUsers\)=yes: .*/\1/p' | head -n 1)
+		[ -n "$d" ] || break
+		sed -i "/^$d=/d" "$R/$name.service"
+	done
 done
 
 sd_scores "$U" "$SCRATCH/sd-full"

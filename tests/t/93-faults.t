@@ -59,7 +59,7 @@ for row in $steps; do
 		t=${step%-directory}
 		echo "${t^}Directory=osapi-fault-$$" >>"$cf"
 		;;
-	devices | network-namespace | ipc-namespace | uts-namespace)
+	devices | network-namespace | ipc-namespace | uts-namespace | ip-filter | user-namespace)
 		# Not in the shipped config: add the directive whose step it is.
 		cf=$SCRATCH/$step.conf
 		shipped_conf "--marker $OUT/ran" "$cf"
@@ -68,6 +68,9 @@ for row in $steps; do
 		network-namespace) echo "PrivateNetwork=yes" ;;
 		ipc-namespace) echo "PrivateIPC=yes" ;;
 		uts-namespace) echo "ProtectHostname=yes" ;;
+		ip-filter) echo "IPAddressDeny=192.0.2.0/24" ;;
+		# No ambient capability: refused with PrivateUsers=.
+		user-namespace) printf '%s\n' AmbientCapabilities= PrivateUsers=yes ;;
 		esac >>"$cf"
 		;;
 	securebits)
