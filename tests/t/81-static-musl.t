@@ -113,6 +113,7 @@ is "$(find "$root" -type f -exec file {} + | grep -c 'dynamically linked')" 0 "e
 # real host or in a container (a plain chroot directory is not one, and the
 # mount namespace step cannot make it private).
 in_root() {
+	# shellcheck disable=SC2016 # expanded by the inner sh
 	unshare --mount --propagation private sh -c \
 		'mount --bind "$1" "$1" && mount -t proc proc "$1/proc" && shift && exec chroot "$@"' \
 		in_root "$root" "$root" "$@"

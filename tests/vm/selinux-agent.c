@@ -17,7 +17,8 @@
  *                      domain may not write the caller's pipe, which the
  *                      kernel would replace by /dev/null at exec)
  *     sleep:SECONDS    stay alive, so the test can look at /proc/PID
- *     exec:PATH        execv(PATH) as the last op (prints EXEC= only on failure)
+ *     exec:PATH        execv(PATH) as the last op (prints EXEC= only on
+ * failure)
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -35,14 +36,22 @@
 static const char *errname(int e)
 {
 	switch (e) {
-	case EACCES: return "EACCES";
-	case EPERM: return "EPERM";
-	case ENOENT: return "ENOENT";
-	case ECONNREFUSED: return "ECONNREFUSED";
-	case ETIMEDOUT: return "ETIMEDOUT";
-	case EINVAL: return "EINVAL";
-	case ESRCH: return "ESRCH";
-	default: return "EOTHER";
+	case EACCES:
+		return "EACCES";
+	case EPERM:
+		return "EPERM";
+	case ENOENT:
+		return "ENOENT";
+	case ECONNREFUSED:
+		return "ECONNREFUSED";
+	case ETIMEDOUT:
+		return "ETIMEDOUT";
+	case EINVAL:
+		return "EINVAL";
+	case ESRCH:
+		return "ESRCH";
+	default:
+		return "EOTHER";
 	}
 }
 
@@ -105,7 +114,8 @@ static int do_ping(void)
 	struct icmphdr h = {.type = ICMP_ECHO};
 	struct pollfd p;
 	char reply[64];
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_ICMP), rc = 0;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_ICMP),
+	    rc = 0;
 
 	if (fd < 0)
 		return errno;
@@ -146,7 +156,8 @@ int main(int argc, char **argv)
 		} else if (strcmp(op, "ping") == 0) {
 			report("PING", do_ping());
 		} else if (strcmp(op, "kill") == 0 && arg) {
-			report("KILL", kill(atoi(arg), SIGCONT) < 0 ? errno : 0);
+			report("KILL",
+			       kill(atoi(arg), SIGCONT) < 0 ? errno : 0);
 		} else if (strcmp(op, "out") == 0 && arg) {
 			if (!freopen(arg, "w", stdout))
 				return 3;

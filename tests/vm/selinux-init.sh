@@ -20,7 +20,8 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 
-for m in $(cat /modules/order); do
+read -r order </modules/order
+for m in $order; do
 	insmod "/modules/$m.ko" || fail "insmod $m"
 done
 i=0
