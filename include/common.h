@@ -171,6 +171,12 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 const char *errno_name(int err);
 
+#ifndef __GLIBC__
+/* musl has no strerrorname_np(3): src/errnames.c. */
+const char *osapi_strerrorname(int err);
+#define strerrorname_np osapi_strerrorname
+#endif
+
 #include <stdio.h>
 void json_str(FILE *out, const char *s); /* src/check.c */
 

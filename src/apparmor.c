@@ -121,6 +121,18 @@ void apparmor_apply(const struct plan *p)
 	}
 }
 #else
+/* A static build (meson -Dstatic=true, tools/build-static-musl) cannot
+ * dlopen(3) the library, so it is built without it on purpose: say so, so
+ * nobody goes looking for a missing package. */
+#ifdef OSAPI_STATIC
+#define APPARMOR_NOT_BUILT                                                     \
+	"osapi-launch was built without AppArmor support: a static binary "    \
+	"cannot load libapparmor (AppArmorProfile= needs the dynamically "     \
+	"linked build)"
+#else
+#define APPARMOR_NOT_BUILT "osapi-launch was built without AppArmor support"
+#endif
+
 bool apparmor_built(void)
 {
 	return false;
@@ -128,19 +140,19 @@ bool apparmor_built(void)
 
 const char *apparmor_library(void)
 {
-	return "osapi-launch was built without AppArmor support";
+	return APPARMOR_NOT_BUILT;
 }
 
 const char *apparmor_unavailable(const char *profile, int *err)
 {
 	(void)profile;
 	*err = ENOTSUP;
-	return "osapi-launch was built without AppArmor support";
+	return APPARMOR_NOT_BUILT;
 }
 
 void apparmor_apply(const struct plan *p)
 {
 	if (p->apparmor_profile)
-		die(STEP_APPARMOR, ENOTSUP, "built without AppArmor support");
+		die(STEP_APPARMOR, ENOTSUP, "%s", APPARMOR_NOT_BUILT);
 }
 #endif

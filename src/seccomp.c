@@ -661,7 +661,8 @@ static bool add_guard(scmp_filter_ctx ctx, int nr, const struct guard *g,
 	const uint32_t eperm = SCMP_ACT_ERRNO(EPERM);
 	const uint32_t nofamily = SCMP_ACT_ERRNO(EAFNOSUPPORT);
 	const scmp_datum_t setid[] = {S_ISUID, S_ISGID};
-	const scmp_datum_t create[] = {O_CREAT, __O_TMPFILE};
+	/* O_TMPFILE's own bit: glibc's __O_TMPFILE, unnamed in musl. */
+	const scmp_datum_t create[] = {O_CREAT, O_TMPFILE & ~O_DIRECTORY};
 	bool ok = true;
 
 	switch (g->how) {

@@ -106,6 +106,18 @@ void selinux_apply(const struct plan *p)
 		    "setexeccon(%s) failed", p->selinux_context);
 }
 #else
+/* A static build (meson -Dstatic=true, tools/build-static-musl) cannot
+ * dlopen(3) the library, so it is built without it on purpose: say so, so
+ * nobody goes looking for a missing package. */
+#ifdef OSAPI_STATIC
+#define SELINUX_NOT_BUILT                                                      \
+	"osapi-launch was built without SELinux support: a static binary "     \
+	"cannot load libselinux (SELinuxContext= needs the dynamically "       \
+	"linked build)"
+#else
+#define SELINUX_NOT_BUILT "osapi-launch was built without SELinux support"
+#endif
+
 bool selinux_built(void)
 {
 	return false;
@@ -113,7 +125,7 @@ bool selinux_built(void)
 
 const char *selinux_library(void)
 {
-	return "osapi-launch was built without SELinux support";
+	return SELINUX_NOT_BUILT;
 }
 
 int selinux_state(void)
@@ -125,12 +137,12 @@ const char *selinux_unavailable(const char *context, int *err)
 {
 	(void)context;
 	*err = ENOTSUP;
-	return "osapi-launch was built without SELinux support";
+	return SELINUX_NOT_BUILT;
 }
 
 void selinux_apply(const struct plan *p)
 {
 	if (p->selinux_context)
-		die(STEP_SELINUX, ENOTSUP, "built without SELinux support");
+		die(STEP_SELINUX, ENOTSUP, "%s", SELINUX_NOT_BUILT);
 }
 #endif

@@ -123,7 +123,7 @@ refused "WorkingDirectory= the user cannot enter" 200 "^osapi-launch: workdir: c
 # MAC labels that cannot be applied stop the launch unless marked "-".
 if [ ! -d /sys/kernel/security/apparmor ]; then
 	conf "$C" "${base[@]}" "AppArmorProfile=osapi-agent"
-	refused "AppArmorProfile= without AppArmor" 231 "c\.conf:8: AppArmorProfile=osapi-agent: .*not enabled" -c "$C"
+	refused "AppArmorProfile= without AppArmor" 231 "c\.conf:8: AppArmorProfile=osapi-agent: .*not enabled|built without" -c "$C"
 	conf "$C" "${base[@]}" "AppArmorProfile=-osapi-agent"
 	run_launch -c "$C"
 	is "$RC" 0 "AppArmorProfile=-name: launches without AppArmor"
