@@ -314,6 +314,27 @@ out:
 	free(src);
 }
 
+/* Whether this process's root directory is a mount point: in a chroot of
+ * a plain directory it is not, and MS_PRIVATE on "/" fails (EINVAL). */
+static bool root_is_mount_point(void)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char *line = NULL;
+	size_t len = 0;
+	bool found = false;
+
+	if (!f)
+		return true; /* no /proc: the apply step reports it */
+	while (!found && getline(&line, &len, f) > 0) {
+		char mp[8];
+		found = sscanf(line, "%*s %*s %*s %*s %7s", mp) == 1 &&
+			strcmp(mp, "/") == 0;
+	}
+	free(line);
+	fclose(f);
+	return found;
+}
+
 void mountns_plan_build(struct sandbox_plan *s, const struct config *c,
 			struct diag *dg, bool *config_error, bool *host_error)
 {
@@ -326,9 +347,15 @@ void mountns_plan_build(struct sandbox_plan *s, const struct config *c,
 	struct mount_plan *m = &s->mount, host = {0};
 	const struct fs_policy *fp = &s->fs;
 
-	(void)dg;
 	(void)config_error;
-	(void)host_error;
+	if (!root_is_mount_point()) {
+		diag_add(dg, (struct origin){c->path, 0},
+			 "the mount backend needs / to be a mount point, and "
+			 "here it is not (a chroot of a plain directory?): "
+			 "bind-mount the root onto itself first, or use "
+			 "SandboxBackend=landlock");
+		*host_error = true;
+	}
 	if (fp->active && fp->root_access == FS_READ)
 		add_op(m, (struct mount_op){.kind = MNT_ATTR,
 					    .path = "/",

@@ -64,7 +64,7 @@ static int possible_cpus(void)
 
 void sched_plan(struct plan *p, struct diag *dg, enum step *step)
 {
-	int cur = sched_getscheduler(0);
+	int cur = (int)syscall(SYS_sched_getscheduler, 0);
 	int rof = cur >= 0 ? cur & SCHED_RESET_ON_FORK : 0;
 	bool cap = plan_has_cap(CAP_SYS_NICE);
 	int ncpu = possible_cpus();
@@ -175,8 +175,11 @@ void sched_apply(const struct plan *p)
 
 	/* The policy first: leaving a real-time class changes the timer
 	 * slack on recent kernels, and the nice value is SCHED_OTHER's. */
+	/* The system call, not musl's sched_setscheduler(), which is a stub
+	 * answering ENOSYS (its authors read POSIX's per-process policy as
+	 * unimplementable on Linux's per-thread one). */
 	if (INJECT(STEP_SCHED) ||
-	    sched_setscheduler(0, p->sched_policy, &prio) < 0)
+	    syscall(SYS_sched_setscheduler, 0, p->sched_policy, &prio) < 0)
 		die(STEP_SCHED, errno, "sched_setscheduler(%d, %d) failed",
 		    p->sched_policy, p->sched_priority);
 	if (INJECT(STEP_NICE) || setpriority(PRIO_PROCESS, 0, p->nice) < 0)

@@ -135,6 +135,21 @@ is "$(field Seccomp)" 2 "a seccomp filter is loaded"
 OUTPUT=$(in_root /usr/sbin/osapi-launch -c /etc/osapi/launch.conf -- /usr/bin/osapi --try mount 2>&1)
 like "$(field TRY_mount)" '^E(PERM|ACCES)$' "the agent cannot mount (seccomp @system-service, no CAP_SYS_ADMIN)"
 
+# A plain chroot, / not a mount point: the mount backend cannot make it
+# private, and --check now says so as the launch does (it used to accept).
+in_plain_chroot() {
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	unshare --mount --propagation private sh -c \
+		'mount -t proc proc "$1/proc" && shift && exec chroot "$@"' \
+		in_plain_chroot "$root" "$root" "$@"
+}
+out_=$(in_plain_chroot /usr/sbin/osapi-launch --check -c /etc/osapi/launch.conf 2>&1)
+c=$?
+OUTPUT=$(in_plain_chroot /usr/sbin/osapi-launch -c /etc/osapi/launch.conf 2>&1)
+l=$?
+is "$c:$l" "78:226" "a plain chroot (/ not a mount point): --check and the launch both refuse the mount backend"
+like "$out_" "needs / to be a mount point" "... and say why"
+
 printf '%s\n' '[Launch]' 'ExecStart=/usr/bin/osapi' 'User=nobody-here' >"$root/etc/osapi/bad.conf"
 chmod 0644 "$root/etc/osapi/bad.conf"
 err=$(in_root /usr/sbin/osapi-launch -c /etc/osapi/bad.conf 2>&1)
