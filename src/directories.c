@@ -265,6 +265,17 @@ static void create(const struct exec_dir_plan *d)
 			created = last;
 		else if (errno != EEXIST)
 			die(st, errno, "creating %s failed", d->path);
+		/* Already as planned (a container's tmpfs made for the agent):
+		 * nothing to change, and root without CAP_DAC_READ_SEARCH
+		 * could not open the agent's 0700 directory to change it. */
+		if (last && !created && !d->empty &&
+		    fstatat(fd, comp, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISDIR(sb.st_mode) && (sb.st_mode & 07777) == d->mode &&
+		    (d->type == EXEC_DIR_CONFIGURATION ||
+		     (sb.st_uid == d->uid && sb.st_gid == d->gid))) {
+			close(fd);
+			return;
+		}
 		next = openat(fd, comp,
 			      O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (next < 0)

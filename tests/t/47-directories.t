@@ -142,4 +142,14 @@ bad 78 "needs the mount backend" "BindPaths=/srv" "SandboxBackend=landlock"
 OUTPUT=$(cd "$SRC_DIR" && "$OSAPI_LAUNCH" --check --unit contrib/systemd/osapi-agent.service 2>&1)
 unlike "$OUTPUT" "StateDirectory(Mode)?= is a systemd directive" "--unit contrib/systemd/osapi-agent.service accepts StateDirectory= and StateDirectoryMode="
 
+# A directory already as planned, made for the agent by someone else (a
+# container's tmpfs, uid=osapi mode=0700): a launcher without
+# CAP_DAC_OVERRIDE/CAP_DAC_READ_SEARCH (Docker's --cap-drop ALL) cannot
+# open it, and has nothing to change.  It used to stop with EACCES.
+install -d -o osapi -g osapi -m 0700 "/var/lib/$N-pre"
+conf "$C" "ExecStart=$P" "User=osapi" "StateDirectory=$N-pre" "StateDirectoryMode=0700"
+OUTPUT=$(capsh --drop=cap_dac_override,cap_dac_read_search -- -c "\"$OSAPI_LAUNCH\" -c \"$C\"" 2>&1)
+like "$OUTPUT" "^Uid=" "an existing directory as planned: the launch runs without CAP_DAC_OVERRIDE"
+rm -rf "/var/lib/$N-pre"
+
 done_testing
