@@ -28,7 +28,7 @@ done
 lint=$(rpmlint -c "$SRC_DIR/contrib/rpm/rpmlint.toml" "$main" "$selinux" "$apparmor" 2>&1)
 like "$lint" ' 0 errors, 0 warnings' "rpmlint: no finding beyond the explained ones"
 [ $? -eq 0 ] || printf '%s\n' "$lint" | grep -E ': [EW]: ' | sed 's/^/#   /'
-like "$(rpmlint "$SRC_DIR/contrib/rpm/osapi-launch.spec" 2>&1)" ' 0 errors, 0 warnings' "rpmlint: the spec file"
+like "$(rpmlint -c "$SRC_DIR/contrib/rpm/rpmlint.toml" "$SRC_DIR/contrib/rpm/osapi-launch.spec" 2>&1)" ' 0 errors, 0 warnings' "rpmlint: the spec file"
 
 flags=$(rpm -qp --qf '[%{FILENAMES} %{FILEFLAGS:fflags}\n]' "$main")
 like "$flags" '^/etc/osapi/launch\.conf cn$' "the config is %config(noreplace)"
@@ -48,7 +48,7 @@ like "$sescripts" 'semodule -n -s targeted -X 200 -r osapi_agent' "selinux %post
 like "$(rpm -qp --requires "$selinux")" 'selinux-policy-targeted' "the selinux subpackage requires the targeted policy"
 rpm2cpio "$selinux" | (cd "$SCRATCH" && cpio -id --quiet ./usr/share/selinux/packages/targeted/osapi_agent.pp.bz2)
 like "$(bzip2 -dc "$SCRATCH/usr/share/selinux/packages/targeted/osapi_agent.pp.bz2" | head -c 4 | od -An -tx1 | tr -d ' ')" \
-	'^8ff97cf9$' "the module is a compiled policy package (magic f97cff8f)"
+	'^8fff7cf9$' "the module is a compiled policy package (magic 0xf97cff8f)"
 
 # The file lists.  Paths of regular files and links (directories differ
 # by packaging convention), the doc directory's version and the .gz of

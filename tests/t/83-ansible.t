@@ -37,6 +37,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
+need_cmd ansible-lint "apt-get install ansible-lint"
+lint=$(cd "$ROLE_DIR" && ansible-lint --nocolor roles/osapi_launch site.yml 2>&1)
+ok $? "ansible-lint passes"
+[ "$(printf '%s' "$lint" | grep -c 'Passed')" -gt 0 ] || printf '%s\n' "$lint" | tail -15 | sed 's/^/#   /'
+
 pkgdir=$("$SRC_DIR/tests/fleet/build-packages" deb)
 ok $? "the .deb is built"
 deb=$(ls "$pkgdir"/osapi-launch_*.deb 2>/dev/null | head -n1)
