@@ -124,7 +124,7 @@ for init in runit openrc; do
 	ok $? "$init: a Debian 12 host run by $init"
 	case $init in
 	runit) sup=runsv ;;
-	openrc) sup=supervise-daemon ;;
+	openrc) sup=supervise-daemo ;; # comm is 15 characters: supervise-daemon
 	esac
 	converge_and_check "$(inventory_for "$host")" "$host" "$sup"
 done
