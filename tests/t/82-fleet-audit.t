@@ -9,7 +9,7 @@
 #   web5        the approved config, launched before the
 #               host's last boot                          -> stale
 #   web6        an empty file; web7 no file at all         -> no record
-# Measured: ~2 s.
+# Measured: ~3 s (11 s on a loaded machine).
 # shellcheck source=tests/lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
 need_root

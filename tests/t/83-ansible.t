@@ -15,7 +15,7 @@
 # be built here (see docs/fleet.md).
 # converge_and_check takes an inventory, so the booted guests of
 # tests/vm (#14) can be targets too: see docs/fleet.md for what is left.
-# Measured: ~9 min on a loaded 2-core machine with cached images (image
+# Measured: ~2.5 min on a loaded 2-core machine with cached images (image
 # builds add ~2.5 min each, the .deb ~1.5 min, on first run).
 # shellcheck source=tests/lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
