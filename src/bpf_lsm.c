@@ -4,7 +4,7 @@
  * on the listed file system types (or, with "~", on all but them).
  *
  * As systemd does it: a BPF LSM program on the file_open hook
- * (src/bpf_lsm.bpf.c) compares the opened file's superblock magic with a
+ * (src/bpf/bpf_lsm.bpf.c) compares the opened file's superblock magic with a
  * set looked up by the task's cgroup v2 id.  The program is loaded once
  * and serves every launch: its link and its map (cgroup id -> set) are
  * pinned under /sys/fs/bpf/osapi-launch/, so the launcher, which execs into
@@ -270,11 +270,17 @@ static uint32_t link_prog_id(int fd)
 	return bpf_obj_get_info_by_fd(fd, &info, &len) < 0 ? 0 : info.prog_id;
 }
 
-/* The pinned program and map, or a new load, attached and pinned. */
+/* The pinned program and map, or a new load, attached and pinned.  The
+ * object is the skeleton's embedded ELF, opened with libbpf's own calls
+ * (the skeleton's wrappers are left unused). */
 static int program(struct bpf_lsm_plan *r, const char **what)
 {
-	struct bpf_lsm *skel;
+	struct bpf_object *obj;
+	struct bpf_program *prog;
+	struct bpf_map *map;
 	struct bpf_link *link;
+	size_t size;
+	const void *elf = bpf_lsm__elf_bytes(&size);
 	int fd, err;
 
 	fd = bpf_obj_get(PIN_LINK);
@@ -292,31 +298,36 @@ static int program(struct bpf_lsm_plan *r, const char **what)
 		unlink(PIN_LINK);
 	}
 	*what = "open the program";
-	skel = bpf_lsm__open();
-	if (!skel)
+	obj = bpf_object__open_mem(elf, size, NULL);
+	if (!obj)
 		return -errno;
+	map = bpf_object__find_map_by_name(obj, "cgroup_fs");
+	prog = bpf_object__find_program_by_name(obj, "restrict_fs");
+	if (!map || !prog) {
+		bpf_object__close(obj);
+		return -ENOENT;
+	}
 	/* A map pinned by an earlier load is reused: its entries stay. */
-	err = bpf_map__set_pin_path(skel->maps.cgroup_fs, PIN_MAP);
+	err = bpf_map__set_pin_path(map, PIN_MAP);
 	*what = "load the program (kernel BPF LSM, BTF)";
 	if (!err)
-		err = bpf_lsm__load(skel);
+		err = bpf_object__load(obj);
 	if (err) {
-		bpf_lsm__destroy(skel);
+		bpf_object__close(obj);
 		return err < 0 ? err : -EINVAL;
 	}
 	*what = "attach the program to the file_open LSM hook";
-	link = bpf_program__attach_lsm(skel->progs.restrict_fs);
+	link = bpf_program__attach_lsm(prog);
 	if (!link) {
 		err = -errno;
-		bpf_lsm__destroy(skel);
+		bpf_object__close(obj);
 		return err;
 	}
 	*what = "pin the link at " PIN_LINK;
 	err = bpf_link__pin(link, PIN_LINK);
 	if (!err) {
 		r->prog_id = link_prog_id(bpf_link__fd(link));
-		r->outer_fd = fcntl(bpf_map__fd(skel->maps.cgroup_fs),
-				    F_DUPFD_CLOEXEC, 3);
+		r->outer_fd = fcntl(bpf_map__fd(map), F_DUPFD_CLOEXEC, 3);
 		if (r->outer_fd < 0)
 			err = -errno;
 		r->loaded = true;
@@ -324,7 +335,7 @@ static int program(struct bpf_lsm_plan *r, const char **what)
 	/* Pinned, the link outlives our descriptor: detach nothing. */
 	bpf_link__disconnect(link);
 	bpf_link__destroy(link);
-	bpf_lsm__destroy(skel);
+	bpf_object__close(obj);
 	return err;
 }
 
