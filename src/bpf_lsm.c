@@ -272,30 +272,39 @@ static uint32_t link_prog_id(int fd)
 
 /* The pinned program and map, or a new load, attached and pinned.  The
  * object is the skeleton's embedded ELF, opened with libbpf's own calls
- * (the skeleton's wrappers are left unused). */
+ * (the skeleton's wrappers are left unused).  bpffs is mounted only once
+ * the kernel has taken the program: a host that refuses it keeps its
+ * /sys/fs/bpf as it was. */
 static int program(struct bpf_lsm_plan *r, const char **what)
 {
 	struct bpf_object *obj;
 	struct bpf_program *prog;
 	struct bpf_map *map;
 	struct bpf_link *link;
+	struct statfs sf;
 	size_t size;
 	const void *elf = bpf_lsm__elf_bytes(&size);
 	int fd, err;
 
-	fd = bpf_obj_get(PIN_LINK);
-	if (fd >= 0) {
-		r->prog_id = link_prog_id(fd);
-		close(fd);
-		r->outer_fd = bpf_obj_get(PIN_MAP);
-		if (r->outer_fd >= 0 && r->prog_id)
-			return 0;
-		/* A link without its map (removed by hand): the program
-		 * cannot be reached; it goes, a new one is loaded. */
-		if (r->outer_fd >= 0)
-			close(r->outer_fd);
-		r->outer_fd = -1;
-		unlink(PIN_LINK);
+	if (statfs(BPFFS, &sf) == 0 && sf.f_type == BPF_FS_MAGIC_) {
+		err = pin_dir(r, what);
+		if (err)
+			return err;
+		fd = bpf_obj_get(PIN_LINK);
+		if (fd >= 0) {
+			r->prog_id = link_prog_id(fd);
+			close(fd);
+			r->outer_fd = bpf_obj_get(PIN_MAP);
+			if (r->outer_fd >= 0 && r->prog_id)
+				return 0;
+			/* A link without its map (removed by hand): the
+			 * program cannot be reached; a new one replaces
+			 * it. */
+			if (r->outer_fd >= 0)
+				close(r->outer_fd);
+			r->outer_fd = -1;
+			unlink(PIN_LINK);
+		}
 	}
 	*what = "open the program";
 	obj = bpf_object__open_mem(elf, size, NULL);
@@ -303,15 +312,16 @@ static int program(struct bpf_lsm_plan *r, const char **what)
 		return -errno;
 	map = bpf_object__find_map_by_name(obj, "cgroup_fs");
 	prog = bpf_object__find_program_by_name(obj, "restrict_fs");
-	if (!map || !prog) {
-		bpf_object__close(obj);
-		return -ENOENT;
-	}
-	/* A map pinned by an earlier load is reused: its entries stay. */
-	err = bpf_map__set_pin_path(map, PIN_MAP);
 	*what = "load the program (kernel BPF LSM, BTF)";
+	err = map && prog ? bpf_object__load(obj) : -ENOENT;
 	if (!err)
-		err = bpf_object__load(obj);
+		err = pin_dir(r, what);
+	if (!err) {
+		/* A map left without its link has no reader: replaced. */
+		unlink(PIN_MAP);
+		*what = "pin the map at " PIN_MAP;
+		err = bpf_map__pin(map, PIN_MAP);
+	}
 	if (err) {
 		bpf_object__close(obj);
 		return err < 0 ? err : -EINVAL;
@@ -449,9 +459,7 @@ void bpf_lsm_plan(struct plan *p, const struct config *c, struct diag *dg,
 		fail(step, STEP_BPF_LSM);
 		return;
 	}
-	err = pin_dir(r, &what);
-	if (!err)
-		err = program(r, &what);
+	err = program(r, &what);
 	if (!err) {
 		what = "make the agent's set (bpf_map_create)";
 		err = make_set(r);
