@@ -53,6 +53,7 @@ enum exit_code {
 	EXIT_LOGS_DIRECTORY = 240,	    /* systemd EXIT_LOGS_DIRECTORY */
 	EXIT_CONFIGURATION_DIRECTORY = 241, /* systemd's, same name */
 	EXIT_NUMA_POLICY = 242,		    /* systemd EXIT_NUMA_POLICY */
+	EXIT_BPF = 245,			    /* systemd EXIT_BPF */
 	EXIT_VERIFY = 248, /* ours: process state differs from the plan */
 };
 
@@ -85,6 +86,7 @@ enum step {
 	STEP_CACHE_DIRECTORY,
 	STEP_LOGS_DIRECTORY,
 	STEP_CONFIGURATION_DIRECTORY,
+	STEP_BPF_LSM,
 	STEP_USERNS,
 	STEP_NETWORK,
 	STEP_IPC,

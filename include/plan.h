@@ -7,6 +7,7 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
+#include "bpf_lsm.h"
 #include "cgroup.h"
 #include "config.h"
 #include "sandbox.h"
@@ -132,6 +133,9 @@ struct plan {
 	char userns_uid_map[64], userns_gid_map[64];
 	unsigned overflow_gid;
 	unsigned long long userns_host_ino;
+
+	/* RestrictFileSystems= (src/bpf_lsm.c). */
+	struct bpf_lsm_plan rfs;
 
 	/* RuntimeDirectory=, StateDirectory=, ... (src/directories.c). */
 	struct exec_dir_plan *dirs;

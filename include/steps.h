@@ -17,6 +17,7 @@ void rlimits_apply(const struct plan *p);
 void cgroup_apply(const struct plan *p);
 void devices_apply(const struct plan *p);
 void cgroup_skb_apply(const struct plan *p);
+void bpf_lsm_apply(const struct plan *p);
 void personality_apply(const struct plan *p);
 void sched_apply(const struct plan *p);
 void oom_apply(const struct plan *p);

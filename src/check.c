@@ -177,6 +177,7 @@ void plan_print(FILE *out, const struct plan *p, bool verbose)
 		fprintf(out, "environment     %s\n", *e);
 	sandbox_print(out, p);
 	cgroup_print(out, &p->cgroup);
+	bpf_lsm_print(out, &p->rfs);
 	ns_print(out, p, false);
 	seccomp_print(out, &p->seccomp);
 	if (p->seccomp.n)

@@ -43,6 +43,7 @@ static const struct {
 	[STEP_LOGS_DIRECTORY] = {"logs-directory", EXIT_LOGS_DIRECTORY},
 	[STEP_CONFIGURATION_DIRECTORY] = {"configuration-directory",
 					  EXIT_CONFIGURATION_DIRECTORY},
+	[STEP_BPF_LSM] = {"restrict-filesystems", EXIT_BPF},
 	[STEP_USERNS] = {"user-namespace", EXIT_USER},
 	[STEP_NETWORK] = {"network-namespace", EXIT_NETWORK},
 	[STEP_IPC] = {"ipc-namespace", EXIT_NAMESPACE},

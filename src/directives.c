@@ -1674,6 +1674,8 @@ static const struct directive table[] = {
 	 "the agent's IPC objects go with it (needs PrivateIPC=)"},
 	{"RestrictAddressFamilies", D_RESTRICT_ADDRESS_FAMILIES,
 	 p_address_families, 0, "seccomp: socket(2) address families"},
+	{"RestrictFileSystems", D_RESTRICT_FILE_SYSTEMS, p_restrict_filesystems,
+	 0, "BPF LSM: file system types the agent may open files on"},
 	{"RestrictNamespaces", D_RESTRICT_NAMESPACES, p_namespaces, 0,
 	 "seccomp: namespace types unshare/clone/setns may use"},
 	{"RestrictNetworkPorts", D_RESTRICT_NETWORK_PORTS, p_net_ports, 0,

@@ -45,6 +45,15 @@ void launch(const struct plan *p)
 	 * before the mount namespace, whose read-write binds of them under
 	 * ProtectSystem=strict need them to exist. */
 	directories_apply(p);
+	/* RestrictFileSystems=: the agent group's entry in the pinned BPF
+	 * LSM map.  bpf(2) needs root in the host's user namespace
+	 * (kernel.unprivileged_bpf_disabled), so before userns_apply(); as
+	 * late as that allows, since from here on the launcher's own opens
+	 * are checked too (the namespace steps below open little, and what
+	 * the plan opened stays open).  systemd's limit holds from the
+	 * service's first instruction; here from this step to the agent's
+	 * last, exec of its binary included. */
+	bpf_lsm_apply(p);
 	/* The network, IPC and UTS namespaces need CAP_SYS_ADMIN (and lo's
 	 * flags CAP_NET_ADMIN): root still.  Before the mount namespace,
 	 * which mounts /dev/mqueue for the new IPC namespace and would

@@ -516,6 +516,7 @@ void plan_init(struct plan *p)
 	p->stat_fd = -1;
 	p->ctty_fd = -1;
 	p->oom_fd = -1;
+	p->rfs.outer_fd = p->rfs.inner_fd = -1;
 	for (int fd = 0; fd < 3; fd++)
 		p->stdio_fd[fd] = -1;
 	sandbox_init(&p->sandbox);
@@ -609,6 +610,8 @@ bool plan_build(struct plan *p, const struct config *c, char *const *cmdline,
 			 "/proc/self/fd/%d", p->exec_fd);
 	plan_lsm(p, c, dg, step);
 	cgroup_plan_build(&p->cgroup, c, dg, step);
+	/* After the cgroup plan, which names the agent's v2 group. */
+	bpf_lsm_plan(p, c, dg, step);
 	/* After plan_exec: the target and its loader must stay executable. */
 	sandbox_plan_build(p, c, dg, step);
 	/*
@@ -723,6 +726,7 @@ void plan_free(struct plan *p)
 	seccomp_plan_free(&p->seccomp);
 	sandbox_plan_free(&p->sandbox);
 	cgroup_plan_free(&p->cgroup);
+	bpf_lsm_plan_free(&p->rfs);
 	directories_plan_free(p);
 	if (p->exec_fd >= 0)
 		close(p->exec_fd);

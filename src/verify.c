@@ -22,8 +22,13 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "bpf_lsm.h"
 #include "plan.h"
 #include "steps.h"
+
+#ifdef HAVE_BPF_LSM
+#include <bpf/bpf.h>
+#endif
 
 #ifndef PR_GET_MEMORY_MERGE
 #define PR_GET_MEMORY_MERGE 68
@@ -304,6 +309,54 @@ static void verify_namespaces(const struct plan *p)
 			    "%s=: %s is still the launcher's namespace",
 			    ns[i].directive, ns[i].path);
 	}
+}
+
+/*
+ * RestrictFileSystems=: read back from the kernel what the file_open
+ * program will look up for the agent's group: the pinned map's entry for
+ * its cgroup id is the set the plan made, and that set holds the planned
+ * mode and exactly the planned magics.  Called by bpf_lsm_apply() right
+ * after the update: bpf(2) needs the root the launch gives up later.
+ */
+void verify_bpf_lsm(const struct bpf_lsm_plan *r, uint64_t cgroup)
+{
+#ifdef HAVE_BPF_LSM
+	uint32_t id = 0, key = RFS_MODE_KEY, v = 0, next, *prev = NULL,
+		 want = r->allow ? RFS_MODE_ALLOW : RFS_MODE_DENY;
+	size_t n = 0;
+
+	if (INJECT(STEP_VERIFY) ||
+	    bpf_map_lookup_elem(r->outer_fd, &cgroup, &id) < 0 ||
+	    id != r->inner_id)
+		die(STEP_VERIFY, errno,
+		    "RestrictFileSystems=: the entry of cgroup %llu is set "
+		    "%u, planned %u",
+		    (unsigned long long)cgroup, id, r->inner_id);
+	if (bpf_map_lookup_elem(r->inner_fd, &key, &v) < 0 || v != want)
+		die(STEP_VERIFY, errno,
+		    "RestrictFileSystems=: the set's mode reads %u, planned "
+		    "%u",
+		    v, want);
+	for (size_t i = 0; i < r->nmagic; i++)
+		if (bpf_map_lookup_elem(r->inner_fd, &r->magic[i], &v) < 0)
+			die(STEP_VERIFY, errno,
+			    "RestrictFileSystems=: magic %#x missing from the "
+			    "set",
+			    r->magic[i]);
+	while (bpf_map_get_next_key(r->inner_fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		n++;
+	}
+	if (n != r->nmagic + 1)
+		die(STEP_VERIFY, 0,
+		    "RestrictFileSystems=: the set holds %zu entries, planned "
+		    "%zu",
+		    n, r->nmagic + 1);
+#else
+	(void)r;
+	(void)cgroup;
+#endif
 }
 
 void verify_apply(const struct plan *p)

@@ -24,6 +24,7 @@ if command -v cppcheck >/dev/null; then
 	defs=(-D_GNU_SOURCE)
 	grep -q -- -DHAVE_APPARMOR "$BUILD_DIR/compile_commands.json" 2>/dev/null && defs+=(-DHAVE_APPARMOR)
 	grep -q -- -DHAVE_SELINUX "$BUILD_DIR/compile_commands.json" 2>/dev/null && defs+=(-DHAVE_SELINUX)
+	grep -q -- -DHAVE_BPF_LSM "$BUILD_DIR/compile_commands.json" 2>/dev/null && defs+=(-DHAVE_BPF_LSM)
 	out=$(cppcheck --quiet --std=c11 --enable=warning,portability,performance \
 		--library=tests/static/osapi-launch.cfg \
 		--suppressions-list=.cppcheck-suppressions --inline-suppr \
