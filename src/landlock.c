@@ -377,6 +377,44 @@ struct ll_build {
 	const struct config *c;
 };
 
+/* The same, one component at a time, for when openat2(2) answers ENOSYS:
+ * Linux before 5.6, or a supervisor's filter (systemd's RestrictSUIDSGID=
+ * gives openat2 ENOSYS, as this launcher's own does). */
+static int open_path_walk(const char *path)
+{
+	int fd = open("/", O_PATH | O_CLOEXEC | O_DIRECTORY);
+	const char *s = path + strspn(path, "/");
+	char comp[NAME_MAX + 1];
+
+	while (fd >= 0 && *s) {
+		size_t l = strcspn(s, "/");
+		struct stat st;
+		int next;
+
+		if (l > NAME_MAX) {
+			close(fd);
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		memcpy(comp, s, l);
+		comp[l] = '\0';
+		next = openat(fd, comp, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+		close(fd);
+		if (next < 0)
+			return -1;
+		/* O_PATH|O_NOFOLLOW opens a symlink itself: refuse it. */
+		if (fstat(next, &st) < 0 || S_ISLNK(st.st_mode)) {
+			close(next);
+			errno = ELOOP;
+			return -1;
+		}
+		fd = next;
+		s += l;
+		s += strspn(s, "/");
+	}
+	return fd;
+}
+
 /* Opens a canonical path without following any symlink on the way (it has
  * none unless something swapped one in since realpath()). */
 static int open_path(const char *path)
@@ -385,7 +423,9 @@ static int open_path(const char *path)
 		.flags = O_PATH | O_CLOEXEC | O_NOFOLLOW,
 		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
 	};
-	return (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+	int fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+
+	return fd < 0 && errno == ENOSYS ? open_path_walk(path) : fd;
 }
 
 /* A StateDirectory= or the like that the launch creates, not there yet. */

@@ -176,4 +176,14 @@ if [ -x "$fault/osapi-launch" ]; then
 else
 	diag "no fault-injection build ($fault): tests/t/93-faults.t makes one"
 fi
+# Under a supervisor whose filter answers openat2(2) with ENOSYS (systemd's
+# RestrictSUIDSGID= does; so does this launcher's own), the Landlock rules
+# are still built, one path component at a time.  Here the supervisor is
+# the launcher itself, as root, starting the launcher.
+conf "$SCRATCH/inner.conf" "ExecStart=$P" "User=osapi" "NoNewPrivileges=yes" \
+	"SandboxBackend=landlock" "ProtectSystem=strict"
+conf "$SCRATCH/outer.conf" "ExecStart=$OSAPI_LAUNCH -c $SCRATCH/inner.conf" "RestrictSUIDSGID=yes"
+run_launch -c "$SCRATCH/outer.conf"
+is "$RC:$(field Uid | awk '{print $1}')" "0:$(id -u osapi)" \
+	"openat2 answering ENOSYS: the Landlock sandbox is still built and the target runs"
 done_testing
