@@ -61,14 +61,6 @@ depend() {
 EOF
 	chmod 0755 /etc/init.d/osapi-vm-runner
 	rc-update add osapi-vm-runner default
-	# rsyslog was installed after openrc, whose postinst moved the older
-	# LSB scripts into its runlevels; the launcher's policy record goes
-	# to syslog.
-	rc-update add rsyslog default
-	# Debian's dozen LSB boot scripts one after the other take over a
-	# minute under TCG; OpenRC can start them in parallel.
-	sed -i 's/^#\?rc_parallel=.*/rc_parallel="YES"/' /etc/rc.conf
-	grep -qx 'rc_parallel="YES"' /etc/rc.conf
 	;;
 runit)
 	mkdir -p /etc/sv/osapi-vm-runner
