@@ -45,13 +45,14 @@ done < <(
 )
 
 # Guard the discovery itself: the shipped scripts must all have been found.
-is "$ncontrib" 5 "found the five contrib scripts (openrc, runit run and log/run, s6, sysvinit)"
+is "$ncontrib" 10 "found the ten contrib scripts (openrc; runit run, finish, log/run; s6 run, finish, log/run, boot/init, boot/finish; sysvinit)"
 diag "$n scripts checked in all"
 is "$openrc" 1 "the OpenRC script was recognised by its openrc-run #!"
 
 # Executable bits: init systems run these directly.
 for f in openrc/osapi-agent runit/osapi-agent/run runit/osapi-agent/log/run \
-	s6/osapi-agent/run sysvinit/osapi-agent; do
+	runit/osapi-agent/finish s6/osapi-agent/run s6/osapi-agent/finish \
+	s6/osapi-agent/log/run s6/boot/init s6/boot/finish sysvinit/osapi-agent; do
 	ok "$([ -x "$SRC_DIR/contrib/$f" ] && echo 0 || echo 1)" "contrib/$f is executable"
 done
 
