@@ -276,6 +276,24 @@ static int p_bool(struct config *c, const struct directive *d, const char *v,
 		return -EINVAL;
 	}
 	switch (d->id) {
+	case D_PRIVATE_MOUNTS:
+		c->private_mounts = b;
+		break;
+	case D_PROTECT_CLOCK:
+		c->protect_clock = b;
+		break;
+	case D_PROTECT_HOSTNAME:
+		c->protect_hostname = b;
+		break;
+	case D_PRIVATE_IPC:
+		c->private_ipc = b;
+		break;
+	case D_PRIVATE_NETWORK:
+		c->private_network = b;
+		break;
+	case D_REMOVE_IPC:
+		c->remove_ipc = b;
+		break;
 	case D_NO_NEW_PRIVILEGES:
 		c->no_new_privileges = b;
 		break;
@@ -1396,40 +1414,6 @@ void config_free_process(struct config *c)
  * src/netns.c, src/keyring.c, src/devices.c, src/mountns.c).
  */
 
-static int p_ns_bool(struct config *c, const struct directive *d, const char *v,
-		     struct origin at, struct diag *dg)
-{
-	int b = parse_boolean(v);
-
-	if (b < 0) {
-		diag_add(dg, at, "%s=: \"%s\" is not a boolean", d->name, v);
-		return -EINVAL;
-	}
-	switch (d->id) {
-	case D_PRIVATE_MOUNTS:
-		c->private_mounts = b;
-		break;
-	case D_PROTECT_CLOCK:
-		c->protect_clock = b;
-		break;
-	case D_PROTECT_HOSTNAME:
-		c->protect_hostname = b;
-		break;
-	case D_PRIVATE_IPC:
-		c->private_ipc = b;
-		break;
-	case D_PRIVATE_NETWORK:
-		c->private_network = b;
-		break;
-	case D_REMOVE_IPC:
-		c->remove_ipc = b;
-		break;
-	default:
-		abort();
-	}
-	return 0;
-}
-
 /* The enumerated values: the word's index in its list, as systemd's
  * names for them. */
 static int p_ns_enum(struct config *c, const struct directive *d, const char *v,
@@ -1636,11 +1620,11 @@ static const struct directive table[] = {
 	 "personality(2) execution domain, e.g. x86-64 or x86"},
 	{"PrivateDevices", D_PRIVATE_DEVICES, p_bool, 0,
 	 "mount: a minimal /dev (null zero full random urandom tty)"},
-	{"PrivateIPC", D_PRIVATE_IPC, p_ns_bool, 0,
+	{"PrivateIPC", D_PRIVATE_IPC, p_bool, 0,
 	 "an IPC namespace: System V IPC and POSIX queues of its own"},
-	{"PrivateMounts", D_PRIVATE_MOUNTS, p_ns_bool, 0,
+	{"PrivateMounts", D_PRIVATE_MOUNTS, p_bool, 0,
 	 "a mount namespace of its own, even with no other mount"},
-	{"PrivateNetwork", D_PRIVATE_NETWORK, p_ns_bool, 0,
+	{"PrivateNetwork", D_PRIVATE_NETWORK, p_bool, 0,
 	 "a network namespace with only the loopback device, up"},
 	{"PrivateTmp", D_PRIVATE_TMP, p_bool, 0,
 	 "mount: fresh /tmp and /var/tmp"},
@@ -1648,13 +1632,13 @@ static const struct directive table[] = {
 	 "a user namespace mapping only root and User= to themselves"},
 	{"ProcSubset", D_PROC_SUBSET, p_ns_enum, 0,
 	 "mount: all, or pid (a procfs of process directories only)"},
-	{"ProtectClock", D_PROTECT_CLOCK, p_ns_bool, 0,
+	{"ProtectClock", D_PROTECT_CLOCK, p_bool, 0,
 	 "seccomp: no setting the clocks; no CAP_SYS_TIME, CAP_WAKE_ALARM"},
 	{"ProtectControlGroups", D_PROTECT_CONTROL_GROUPS, p_bool, 0,
 	 "mount: /sys/fs/cgroup read-only"},
 	{"ProtectHome", D_PROTECT_HOME, p_protect, 0,
 	 "/home, /root, /run/user: inaccessible or read-only"},
-	{"ProtectHostname", D_PROTECT_HOSTNAME, p_ns_bool, 0,
+	{"ProtectHostname", D_PROTECT_HOSTNAME, p_bool, 0,
 	 "a UTS namespace; sethostname/setdomainname fail with EPERM"},
 	{"ProtectKernelLogs", D_PROTECT_KERNEL_LOGS, p_bool, 0,
 	 "mount: /dev/kmsg, /proc/kmsg inaccessible; no CAP_SYSLOG"},
@@ -1670,7 +1654,7 @@ static const struct directive table[] = {
 	 "paths the target may read but not write"},
 	{"ReadWritePaths", D_READ_WRITE_PATHS, p_paths, 0,
 	 "paths the target may write (under ProtectSystem=strict)"},
-	{"RemoveIPC", D_REMOVE_IPC, p_ns_bool, 0,
+	{"RemoveIPC", D_REMOVE_IPC, p_bool, 0,
 	 "the agent's IPC objects go with it (needs PrivateIPC=)"},
 	{"RestrictAddressFamilies", D_RESTRICT_ADDRESS_FAMILIES,
 	 p_address_families, 0, "seccomp: socket(2) address families"},
