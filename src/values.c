@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Value syntax of systemd.exec(5), for the plan phase. */
+#include <sys/prctl.h>
 #include <cap-ng.h>
 #include <ctype.h>
 #include <errno.h>
@@ -150,17 +151,23 @@ int capability_last(void)
 {
 	static int last = -1;
 
-	/* The running kernel's, which may know more than our headers. */
+	/* The running kernel's, which may know more than our headers: the
+	 * highest capability PR_CAPBSET_READ accepts (EINVAL above it).  A
+	 * binary search is six prctl() calls, cheaper in a launch than opening
+	 * /proc/sys/kernel/cap_last_cap, which libcap-ng has read already. */
 	if (last < 0) {
-		char buf[16] = "";
-		FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
-		char *end;
-		long v = -1;
-		if (f && fgets(buf, sizeof(buf), f))
-			v = strtol(buf, &end, 10);
-		last = (v >= 0 && v <= 63) ? (int)v : CAP_LAST_CAP;
-		if (f)
-			fclose(f);
+		int lo = 0, hi = 63;
+
+		if (prctl(PR_CAPBSET_READ, 0, 0, 0, 0) < 0)
+			return last = CAP_LAST_CAP;
+		while (lo < hi) {
+			int mid = lo + (hi - lo + 1) / 2;
+			if (prctl(PR_CAPBSET_READ, (unsigned long)mid, 0, 0, 0) < 0)
+				hi = mid - 1;
+			else
+				lo = mid;
+		}
+		last = lo;
 	}
 	return last;
 }
