@@ -11,7 +11,7 @@
  *                           program, each in a fresh child:
  *                           clock_gettime around seccomp(2)
  *
- * The apply steps are called in the order of src/launch.c; a step added
+ * The apply steps are called in the order of src/apply/launch.c; a step added
  * there after this was written is not timed here, but is still in the
  * whole-launch rows of bench/run.  Times go to fd 2 as "step usec" lines,
  * written before the exec (write(2) is allowed by every shipped filter).

@@ -10,7 +10,7 @@
 #include "config.h"
 
 /*
- * RestrictFileSystems= (src/bpf_lsm.c): the merged set, the pinned
+ * RestrictFileSystems= (src/plan/bpf_lsm.c): the merged set, the pinned
  * program's map and this launch's set, made and filled in the plan; the
  * apply step only points the agent group's entry at it.
  */
@@ -39,7 +39,7 @@ void bpf_lsm_print(FILE *out, const struct bpf_lsm_plan *r);
 /* The agent group's cgroup id, as bpf_get_current_cgroup_id() reads it
  * for its tasks; 0 on failure (errno set). */
 uint64_t bpf_lsm_cgroup_id(const char *dir);
-/* The read-back (src/verify.c): the entry for cgroup id points at the
+/* The read-back (src/apply/verify.c): the entry for cgroup id points at the
  * planned set, which holds exactly the planned mode and magics. */
 void verify_bpf_lsm(const struct bpf_lsm_plan *r, uint64_t cgroup);
 

@@ -10,7 +10,7 @@
 /*
  * Exit codes.  Where systemd.exec(5) has a code for the same failure we use
  * its number, so an operator who knows systemd's "status=217/USER" reads
- * ours the same way.  The table in src/die.c names each one; the man page
+ * ours the same way.  The table in src/lib/die.c names each one; the man page
  * osapi-launch(8) lists them.
  */
 enum exit_code {
@@ -174,13 +174,13 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *errno_name(int err);
 
 #ifndef __GLIBC__
-/* musl has no strerrorname_np(3): src/errnames.c. */
+/* musl has no strerrorname_np(3): src/lib/errnames.c. */
 const char *osapi_strerrorname(int err);
 #define strerrorname_np osapi_strerrorname
 #endif
 
 #include <stdio.h>
-void json_str(FILE *out, const char *s); /* src/check.c */
+void json_str(FILE *out, const char *s); /* src/report/check.c */
 
 /*
  * Fault injection, for test builds only (meson -Dfault_injection=true): the

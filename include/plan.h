@@ -50,10 +50,11 @@ struct plan {
 	bool mdwe;
 
 	struct seccomp_plan seccomp;
-	/* File system and network sandbox (src/landlock.c, src/mountns.c). */
+	/* File system and network sandbox (src/plan/landlock.c,
+	 * src/plan/mountns.c). */
 	struct sandbox_plan sandbox;
 	bool no_new_privs_for_landlock; /* implied: Landlock needs NNP */
-	/* Resources (src/cgroup.c). */
+	/* Resources (src/plan/cgroup.c). */
 	struct cgroup_plan cgroup;
 
 	int nlimits;
@@ -92,14 +93,14 @@ struct plan {
 	int apparmor_exec_fd;
 	int stat_fd; /* /proc/self/stat: session, tty, nice, policy */
 
-	/* Session and terminal (src/session.c). */
+	/* Session and terminal (src/plan/session.c). */
 	int session_action; /* enum session_action */
 	int ctty_fd;	    /* the controlling terminal, for TIOCNOTTY */
 	int stdio_fd[3];    /* dup2'd onto 0-2; -1: keep what is there */
 
 	/* Inherited process state reset to the defaults a service gets from
-	 * PID 1 (src/personality.c, src/sched.c, src/oom.c,
-	 * src/mempolicy.c, src/prctl.c). */
+	 * PID 1 (src/apply/personality.c, src/plan/sched.c, src/plan/oom.c,
+	 * src/apply/mempolicy.c, src/apply/prctl.c). */
 	int sched_policy; /* with SCHED_RESET_ON_FORK if it must stay */
 	int nice;
 	cpu_set_t *cpus; /* every possible CPU */
@@ -111,10 +112,11 @@ struct plan {
 	bool ksm;	 /* PR_SET_MEMORY_MERGE exists here */
 	bool io_flusher; /* PR_SET_IO_FLUSHER exists and may be cleared */
 
-	/* Namespaces and the keyring (src/netns.c, src/ipcns.c, src/uts.c,
-	 * src/keyring.c): the namespaces the launch creates, the launcher's
-	 * own (the agent's must differ, src/verify.c), and the caller's
-	 * session keyring, which the agent's must not be. */
+	/* Namespaces and the keyring (src/apply/netns.c, src/apply/ipcns.c,
+	 * src/apply/uts.c, src/apply/keyring.c): the namespaces the launch
+	 * creates, the launcher's own (the agent's must differ,
+	 * src/apply/verify.c), and the caller's session keyring, which the
+	 * agent's must not be. */
 	unsigned long new_ns;	      /* CLONE_NEWNET | CLONE_NEWIPC | ... */
 	unsigned long long ns_ino[3]; /* net, ipc, uts */
 	int32_t caller_keyring;
@@ -126,18 +128,19 @@ struct plan {
 	unsigned long personality;
 	bool cpus_configured; /* CPUAffinity=: read back as a subset */
 
-	/* PrivateUsers= (src/userns.c): the maps the helper writes, formatted
-	 * here; the overflow gid unmapped groups read as (src/verify.c). */
+	/* PrivateUsers= (src/plan/userns.c): the maps the helper writes,
+	 * formatted here; the overflow gid unmapped groups read as
+	 * (src/apply/verify.c). */
 	bool userns;
 	char userns_uid_path[32], userns_gid_path[32];
 	char userns_uid_map[64], userns_gid_map[64];
 	unsigned overflow_gid;
 	unsigned long long userns_host_ino;
 
-	/* RestrictFileSystems= (src/bpf_lsm.c). */
+	/* RestrictFileSystems= (src/plan/bpf_lsm.c). */
 	struct bpf_lsm_plan rfs;
 
-	/* RuntimeDirectory=, StateDirectory=, ... (src/directories.c). */
+	/* RuntimeDirectory=, StateDirectory=, ... (src/apply/directories.c). */
 	struct exec_dir_plan *dirs;
 	size_t ndirs;
 };
@@ -182,25 +185,25 @@ void oom_plan(struct plan *p, struct diag *dg, enum step *step);
 void mempolicy_plan(struct plan *p);
 void prctl_plan(struct plan *p);
 /* Namespaces, RemoveIPC=, the capabilities ProtectClock= takes away
- * (src/plan.c); the caller's session keyring (src/keyring.c). */
+ * (src/plan/plan.c); the caller's session keyring (src/apply/keyring.c). */
 void namespaces_plan(struct plan *p, const struct config *c, struct diag *dg,
 		     enum step *step);
 int32_t keyring_session_id(void);
 void userns_plan(struct plan *p, const struct config *c, struct diag *dg,
 		 enum step *step);
-/* RuntimeDirectory= and friends (src/directories.c): the paths, owners
+/* RuntimeDirectory= and friends (src/apply/directories.c): the paths, owners
  * and modes, and the *_DIRECTORY environment variables. */
 void directories_plan(struct plan *p, struct diag *dg, enum step *step);
 void directories_plan_free(struct plan *p);
 const char *exec_dir_env_name(enum exec_dir t);
 const char *exec_dir_directive(enum exec_dir t);
 void directories_print(FILE *out, const struct plan *p);
-/* Whether the launcher holds cap in its effective set now (src/plan.c). */
+/* Whether the launcher holds cap in its effective set now (src/plan/plan.c). */
 bool plan_has_cap(int cap);
 /* The timer slack every task starts from: init_task's 50 us. */
 #define TIMER_SLACK_DEFAULT_NS 50000UL
 
-/* Builds the target environment (src/environ.c). */
+/* Builds the target environment (src/plan/environ.c). */
 char **environ_build(const struct config *c, const struct plan *p,
 		     char *const *caller_env, struct diag *dg);
 /* systemd's $VAR / ${VAR} substitution in ExecStart= words. */

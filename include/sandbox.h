@@ -12,9 +12,9 @@ struct plan;
  * The file system directives (ProtectSystem=, ProtectHome=, ReadWritePaths=,
  * ReadOnlyPaths=, InaccessiblePaths=, ExecPaths=, NoExecPaths=) resolved to
  * one policy: a list of paths, each with what it sets, where the deepest
- * path wins, as in systemd (src/landlock.c).  A backend turns the policy
- * into kernel objects: Landlock rules (src/landlock.c), or mounts in a
- * mount namespace (src/mountns.c).
+ * path wins, as in systemd (src/plan/landlock.c).  A backend turns the policy
+ * into kernel objects: Landlock rules (src/plan/landlock.c), or mounts in a
+ * mount namespace (src/plan/mountns.c).
  */
 enum fs_access { FS_NONE, FS_READ, FS_READ_WRITE };
 
@@ -56,7 +56,7 @@ struct landlock_plan {
 	size_t nnotes;
 };
 
-/* One mount in the agent's mount namespace (src/mountns.c), applied in
+/* One mount in the agent's mount namespace (src/plan/mountns.c), applied in
  * order: shallow paths first, so a deeper path overrides. */
 enum mount_kind {
 	MNT_ATTR,   /* bind the path onto itself, then set/clear attributes
@@ -119,7 +119,7 @@ bool sandbox_readable(const struct sandbox_plan *s, const char *path);
 /* The Landlock ABI this kernel offers (0: none). */
 int landlock_abi(void);
 
-/* The mount backend's share of the plan (src/mountns.c). */
+/* The mount backend's share of the plan (src/plan/mountns.c). */
 bool mount_directives(const struct config *c);
 void mountns_plan_build(struct sandbox_plan *s, const struct config *c,
 			struct diag *dg, bool *config_error, bool *host_error);
@@ -127,7 +127,7 @@ void mountns_plan_free(struct mount_plan *m);
 void mountns_print(FILE *out, const struct mount_plan *m);
 void mountns_print_json(FILE *out, const struct mount_plan *m);
 
-/* Shared by both backends (src/landlock.c). */
+/* Shared by both backends (src/plan/landlock.c). */
 bool path_under(const char *x, const char *a);
 
 struct plan;

@@ -8,7 +8,8 @@
  * One function per kernel facility, each in the file of the same name under
  * src/.  Each either succeeds or dies with its step's exit code: there is no
  * partial success to recover from (capng_change_id(3): "the only safe
- * reaction ... is to exit").  launch() in src/launch.c calls them in order.
+ * reaction ... is to exit").  launch() in src/apply/launch.c calls them in
+ * order.
  */
 void fds_apply(const struct plan *p);
 void signals_apply(const struct plan *p);
@@ -48,16 +49,17 @@ _Noreturn void exec_apply(const struct plan *p);
 
 _Noreturn void launch(const struct plan *p);
 
-/* Startup checks that run before anything is read (src/fds.c, src/main.c). */
+/* Startup checks that run before anything is read (src/apply/fds.c,
+ * src/main.c). */
 void fds_close_inherited(void);
 
-/* LSM availability, used by the plan and --check (src/apparmor.c,
- * src/selinux.c).  Each returns NULL when the label can be applied, or a
+/* LSM availability, used by the plan and --check (src/plan/apparmor.c,
+ * src/plan/selinux.c).  Each returns NULL when the label can be applied, or a
  * sentence saying why not. */
 const char *apparmor_unavailable(const char *profile, int *err);
 const char *selinux_unavailable(const char *context, int *err);
 bool apparmor_built(void);
-/* PR_SET_MDWE (src/mdwe.c): does the kernel have it; its flags now. */
+/* PR_SET_MDWE (src/apply/mdwe.c): does the kernel have it; its flags now. */
 bool mdwe_available(void);
 int mdwe_read(void);
 bool selinux_built(void);

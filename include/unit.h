@@ -8,7 +8,7 @@
 
 /*
  * --unit FILE.service: a systemd unit's [Service] section read as the
- * launcher's config (src/config.c), so one hardened unit serves systemd
+ * launcher's config (src/parse/config.c), so one hardened unit serves systemd
  * hosts and every other host.  Its drop-ins (the .conf files in
  * NAME.service.d/, the dashed-prefix and service.d/ ones) are read as systemd
  * reads them, from the unit's own directory and systemd's system unit search
@@ -23,7 +23,7 @@ struct unit_import {
 	struct words masked;   /* drop-ins masked by a /dev/null symlink */
 };
 
-bool systemd_manager_directive(const char *name); /* src/systemd_names.c */
+bool systemd_manager_directive(const char *name); /* src/lib/systemd_names.c */
 
 bool config_load_unit(struct config *c, const char *path, struct unit_import *u,
 		      struct diag *dg);

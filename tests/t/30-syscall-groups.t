@@ -1,5 +1,5 @@
 #!/bin/bash
-# systemd's syscall groups, as held in src/syscall_groups.c, against the
+# systemd's syscall groups, as held in src/lib/syscall_groups.c, against the
 # oracle: systemd-analyze on this machine.  Every group, both ways, direct
 # members and full expansion; any difference fails.
 . "$(dirname "$0")/../lib/tap.sh"

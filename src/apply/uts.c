@@ -3,7 +3,7 @@
  * ProtectHostname=yes, as systemd.exec(5): a UTS namespace of the agent's
  * own, so a hostname it set would not reach the host, and sethostname(2)
  * and setdomainname(2) fail with EPERM (the seccomp half is in
- * src/seccomp.c's restrictions filter).  The namespace starts as a copy:
+ * src/plan/seccomp.c's restrictions filter).  The namespace starts as a copy:
  * the agent sees the host's name as it was at launch, and keeps it when
  * the host is renamed later (as under systemd).
  */

@@ -931,7 +931,8 @@ static scmp_filter_ctx new_ctx_abi(uint32_t arch)
 }
 
 /* ProtectClock=, ProtectHostname=, PrivateDevices=: whole calls fail with
- * EPERM, as systemd's filters for them (src/uts.c, src/devices.c). */
+ * EPERM, as systemd's filters for them (src/apply/uts.c, src/plan/devices.c).
+ */
 struct implied_deny {
 	scmp_filter_ctx ctx;
 	struct diag *dg;
@@ -968,7 +969,7 @@ static bool implied_denies(scmp_filter_ctx ctx, const struct config *c,
 
 /*
  * Filter 2: the restrictions that look at arguments, from the tables in
- * src/seccomp_guards.c.  One context per ABI, merged: a call can need a
+ * src/lib/seccomp_guards.c.  One context per ABI, merged: a call can need a
  * different rule on each (old_mmap on i386 keeps its arguments in memory),
  * and a libseccomp rule goes to every ABI of its context.  ABIs the filters
  * do not cover are the main filter's business (killed there): allowed
@@ -986,8 +987,8 @@ static bool build_restrict(struct seccomp_plan *s, const struct config *c,
 		in.ns_denied = namespace_flags_all() & ~c->restrict_namespaces;
 	in.on[GR_NAMESPACES] = in.ns_denied != 0;
 	in.on[GR_PERSONALITY] = c->lock_personality;
-	/* What src/personality.c sets before exec, not the caller's (which
-	 * "setarch -R" would otherwise lock in). */
+	/* What src/apply/personality.c sets before exec, not the caller's
+	 * (which "setarch -R" would otherwise lock in). */
 	in.personality = c->personality_set ? c->personality : PER_LINUX;
 	in.on[GR_REALTIME] = c->restrict_realtime;
 	in.on[GR_SUID_SGID] = c->restrict_suid_sgid;

@@ -20,7 +20,7 @@
  * says so).
  *
  * cgroup v1: the devices controller ("a" denied, then each rule allowed),
- * through src/cgroup.c's write list.  cgroup v2: a
+ * through src/plan/cgroup.c's write list.  cgroup v2: a
  * BPF_PROG_TYPE_CGROUP_DEVICE program, a handful of instructions loaded
  * with bpf(2) in the plan and attached to the agent's group by
  * devices_apply(), right after cgroup_apply() made it.

@@ -12,7 +12,7 @@
 
 /*
  * MemoryDenyWriteExecute= is a seccomp filter in systemd, and here too
- * (src/seccomp_guards.c); the filter cannot read the arguments of i386's
+ * (src/lib/seccomp_guards.c); the filter cannot read the arguments of i386's
  * old_mmap or of anything a future ABI passes in memory, so where the
  * kernel enforces the same rule itself (PR_SET_MDWE, Linux 6.3), the
  * launcher asks it to as well.  The flag lives in the mm, is inherited by
@@ -33,7 +33,7 @@ void mdwe_apply(const struct plan *p)
 		    "prctl(PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN) failed");
 }
 
-/* For src/verify.c: the flags the kernel reports. */
+/* For src/apply/verify.c: the flags the kernel reports. */
 int mdwe_read(void)
 {
 	return prctl(PR_GET_MDWE, 0, 0, 0, 0);

@@ -3,7 +3,7 @@
  * Capability sets through libcap-ng.  Ambient capabilities are the fragile
  * part: several peers shipped launchers where they silently did not stick
  * (a raise that failed with EPERM and was ignored).  Here every libcap-ng
- * result is checked, and src/verify.c reads the final sets back from the
+ * result is checked, and src/apply/verify.c reads the final sets back from the
  * kernel before exec anyway.
  */
 #include <cap-ng.h>

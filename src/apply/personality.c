@@ -11,7 +11,7 @@
  * LockPersonality= would then keep it that way.  The agent gets
  * Personality='s domain (PER_LINUX or PER_LINUX32), else PER_LINUX, with no
  * flags, as every process PID 1 starts; LockPersonality= then locks that
- * one (src/seccomp.c), as systemd does.
+ * one (src/plan/seccomp.c), as systemd does.
  */
 void personality_apply(const struct plan *p)
 {

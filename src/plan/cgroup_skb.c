@@ -9,7 +9,7 @@
  * the cgroup v2 hierarchy: /sys/fs/cgroup, or /sys/fs/cgroup/unified on a
  * hybrid host, where systemd attaches its own IP filters too.  The
  * prefixes are compiled into the program as compare-and-branch blocks, as
- * src/devices.c compiles device rules: a few instructions each, loaded
+ * src/plan/devices.c compiles device rules: a few instructions each, loaded
  * with bpf(2) in the plan, no map and no library.  systemd keeps the
  * prefixes in LPM-trie maps so that it can change them on a running unit;
  * a launch never changes them, so constants are the smaller and simpler

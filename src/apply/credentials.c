@@ -35,7 +35,7 @@ void credentials_change_id_apply(const struct plan *p)
 		return;
 	}
 	if (p->keep_caps_locked) {
-		/* keep-caps is set and locked (src/securebits.c), so the
+		/* keep-caps is set and locked (src/apply/securebits.c), so the
 		 * permitted set survives; capng_apply() then sets the sets
 		 * staged by capabilities_bounding_apply(). */
 		if (INJECT(STEP_CHANGE_ID) ||

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The mount namespace backend: the file system policy (src/landlock.c) and
+ * The mount namespace backend: the file system policy (src/plan/landlock.c) and
  * the directives only mounts can express (PrivateTmp=, PrivateDevices=,
  * ProtectKernelTunables=, ProtectKernelModules=, ProtectKernelLogs=,
  * ProtectControlGroups=, ProtectHome=tmpfs, ProtectProc=, ProcSubset=,

@@ -181,7 +181,7 @@ static void filter_path(struct facts *f, const char *word, bool arg)
 }
 
 /* SystemCallFilter=: the set of native system call numbers systemd ends up
- * with, merged as systemd merges the lines (src/seccomp.c applies the same
+ * with, merged as systemd merges the lines (src/plan/seccomp.c applies the same
  * rules). */
 struct filter_walk {
 	struct facts *f;
@@ -246,7 +246,7 @@ static void facts_filter(struct facts *f, const struct config *c)
 	}
 }
 
-/* RestrictAddressFamilies=, merged as src/seccomp.c merges it (the first
+/* RestrictAddressFamilies=, merged as src/plan/seccomp.c merges it (the first
  * line decides allow or deny list, "none" allows nothing), then reported as
  * systemd reports its set: for an allow list each class is good unless one
  * of its families is allowed, for a deny list bad unless one is denied. */

@@ -670,10 +670,10 @@ bool plan_build(struct plan *p, const struct config *c, char *const *cmdline,
 	}
 
 	/* Last, once no_new_privs is settled: Landlock's process isolation
-	 * for targets that get no file-system ruleset (src/landlock.c). */
+	 * for targets that get no file-system ruleset (src/plan/landlock.c). */
 	landlock_scope_plan(p);
 
-	/* Opened now, read back just before exec (src/verify.c). */
+	/* Opened now, read back just before exec (src/apply/verify.c). */
 	p->status_fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
 	if (p->status_fd < 0) {
 		diag_add(dg, (struct origin){0},
@@ -689,8 +689,9 @@ bool plan_build(struct plan *p, const struct config *c, char *const *cmdline,
 			 errno_name(errno));
 		fail(step, STEP_VERIFY);
 	}
-	/* What the caller's process state is reset to (src/session.c,
-	 * src/sched.c, src/oom.c, src/mempolicy.c, src/prctl.c). */
+	/* What the caller's process state is reset to (src/plan/session.c,
+	 * src/plan/sched.c, src/plan/oom.c, src/apply/mempolicy.c,
+	 * src/apply/prctl.c). */
 	session_plan(p, dg, step);
 	sched_plan(p, dg, step);
 	oom_plan(p, dg, step);

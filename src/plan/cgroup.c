@@ -258,7 +258,7 @@ static void join(struct cgroup_plan *g, const char *root, const char *group)
 }
 
 /*
- * DevicePolicy=, DeviceAllow= (src/devices.c): on v1 the devices
+ * DevicePolicy=, DeviceAllow= (src/plan/devices.c): on v1 the devices
  * controller denies "a" and allows each rule; on v2 the group gets a
  * device program, loaded now.  On v2 the agent's group is also cleared of
  * a program an earlier launch left (groups are reused), policy or not.
@@ -324,8 +324,8 @@ static void plan_devices(struct cgroup_plan *g, const struct config *c,
 	free(root);
 }
 
-/* The agent's group on cgroup v2 for the BPF directives (src/cgroup_skb.c,
- * src/bpf_lsm.c); on a v2 host also without them, so that a filter an
+/* The agent's group on cgroup v2 for the BPF directives (src/plan/cgroup_skb.c,
+ * src/plan/bpf_lsm.c); on a v2 host also without them, so that a filter an
  * earlier launch left there is removed. */
 static void plan_bpf_group(struct cgroup_plan *g, const struct config *c,
 			   const char *name, bool wanted, struct diag *dg)

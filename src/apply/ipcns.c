@@ -4,7 +4,7 @@
  * System V shared memory, semaphores and message queues and POSIX message
  * queues of the host cannot be reached, and the agent's own are destroyed
  * by the kernel with the namespace, when its last process exits.  /dev/mqueue
- * is a view of the namespace that mounted it: src/mountns.c mounts a fresh
+ * is a view of the namespace that mounted it: src/plan/mountns.c mounts a fresh
  * one in the agent's mount namespace, which is why this step comes first.
  */
 #include <errno.h>

@@ -1247,7 +1247,7 @@ static bool plain_abs_path(const char *s, size_t l)
 
 /* TemporaryFileSystem=PATH[:OPTIONS]; BindPaths= and
  * BindReadOnlyPaths=[-]SRC[:DST[:rbind|norbind]].  Checked now, split
- * again in the plan (src/mountns.c). */
+ * again in the plan (src/plan/mountns.c). */
 static int p_mount_list(struct config *c, const struct directive *d,
 			const char *v, struct origin at, struct diag *dg)
 {
@@ -1410,8 +1410,9 @@ void config_free_process(struct config *c)
 }
 
 /* ------------------------------------------------------------------------
- * Namespaces, procfs, devices and the keyring (src/uts.c, src/ipcns.c,
- * src/netns.c, src/keyring.c, src/devices.c, src/mountns.c).
+ * Namespaces, procfs, devices and the keyring (src/apply/uts.c,
+ * src/apply/ipcns.c, src/apply/netns.c, src/apply/keyring.c,
+ * src/plan/devices.c, src/plan/mountns.c).
  */
 
 /* The enumerated values: the word's index in its list, as systemd's

@@ -15,7 +15,7 @@
  *
  * Supplementary groups are set here, by host root, before the unshare:
  * inside, setgroups(2) could only name mapped groups.  They stay the
- * agent's, shown as the overflow gid inside (src/verify.c reads them so).
+ * agent's, shown as the overflow gid inside (src/apply/verify.c reads them so).
  */
 #include <errno.h>
 #include <fcntl.h>
