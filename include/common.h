@@ -179,9 +179,6 @@ const char *osapi_strerrorname(int err);
 #define strerrorname_np osapi_strerrorname
 #endif
 
-#include <stdio.h>
-void json_str(FILE *out, const char *s); /* src/report/check.c */
-
 /*
  * Fault injection, for test builds only (meson -Dfault_injection=true): the
  * step named by OSAPI_LAUNCH_FAULT fails as if its system call had returned

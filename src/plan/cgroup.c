@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "json.h"
 #include "plan.h"
 #include "steps.h"
 

@@ -52,6 +52,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "json.h"
 #include "plan.h"
 #include "sandbox.h"
 #include "steps.h"
@@ -1125,10 +1126,7 @@ void sandbox_print_json(FILE *out, const struct plan *p)
 	fputs(",\n  \"sandbox\": {\"backend\": ", out);
 	json_str(out, backend_text(s->backends));
 	fputs(", \"why\": ", out);
-	if (s->why)
-		json_str(out, s->why);
-	else
-		fputs("null", out);
+	json_str_or_null(out, s->why);
 	fprintf(out,
 		", \"landlock\": {\"abi\": %d, \"handled_fs\": %llu, "
 		"\"handled_net\": %llu, \"rules\": [",

@@ -38,6 +38,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "json.h"
 #include "plan.h"
 #include "sandbox.h"
 #include "steps.h"

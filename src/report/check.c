@@ -9,6 +9,7 @@
 
 #include "build-config.h"
 #include "exposure.h"
+#include "json.h"
 #include "plan.h"
 #include "preflight.h"
 #include "steps.h"
@@ -206,22 +207,6 @@ void plan_print(FILE *out, const struct plan *p, bool verbose)
 	exposure_print(out, &ex, verbose);
 }
 
-/* A JSON string literal, escaped. */
-void json_str(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; s && *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			fprintf(out, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(out, "\\u%04x", ch);
-		else
-			fputc(ch, out);
-	}
-	fputc('"', out);
-}
-
 static void jsrc(FILE *out, const struct origin *at)
 {
 	char b[4096];
@@ -261,10 +246,7 @@ static void jvalue(FILE *out, const char *name, const char *value,
 		   const struct origin *at)
 {
 	fprintf(out, ",\n    \"%s\": {\"value\": ", name);
-	if (value)
-		json_str(out, value);
-	else
-		fputs("null", out);
+	json_str_or_null(out, value);
 	fputs(", \"source\": ", out);
 	jsrc(out, at);
 	fputc('}', out);
@@ -384,20 +366,11 @@ void plan_print_json(FILE *out, const struct plan *p, const struct diag *dg,
 		(unsigned)p->umask);
 	json_str(out, p->workdir);
 	fputs(",\n    \"apparmor\": ", out);
-	if (p->apparmor_profile)
-		json_str(out, p->apparmor_profile);
-	else
-		fputs("null", out);
+	json_str_or_null(out, p->apparmor_profile);
 	fputs(",\n    \"apparmor_skipped\": ", out);
-	if (p->apparmor_skipped)
-		json_str(out, p->apparmor_skipped);
-	else
-		fputs("null", out);
+	json_str_or_null(out, p->apparmor_skipped);
 	fputs(",\n    \"selinux\": ", out);
-	if (p->selinux_context)
-		json_str(out, p->selinux_context);
-	else
-		fputs("null", out);
+	json_str_or_null(out, p->selinux_context);
 	fputs("\n  }", out);
 	sandbox_print_json(out, p);
 	cgroup_print_json(out, &p->cgroup);

@@ -26,6 +26,7 @@
 #include <sys/socket.h>
 
 #include "exposure.h"
+#include "json.h"
 #include "seccomp_plan.h"
 #include "syscall_groups.h"
 

@@ -26,6 +26,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "json.h"
 #include "preflight.h"
 #include "steps.h"
 
@@ -585,10 +586,7 @@ void preflight_print_json(FILE *out, const struct preflight *pf)
 		fputs(", \"detail\": ", out);
 		json_str(out, f->detail);
 		fputs(", \"remedy\": ", out);
-		if (f->remedy)
-			json_str(out, f->remedy);
-		else
-			fputs("null", out);
+		json_str_or_null(out, f->remedy);
 		fputc('}', out);
 	}
 	fputs("\n  ]", out);
