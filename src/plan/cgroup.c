@@ -33,7 +33,6 @@
 #include <unistd.h>
 
 #include "cgroup.h"
-#include "json.h"
 #include "plan.h"
 #include "steps.h"
 
@@ -352,14 +351,98 @@ static void plan_bpf_group(struct cgroup_plan *g, const struct config *c,
 	free(root);
 }
 
+/* A resource directive, its controller, and the file that tells whether v1
+ * has it (NULL: v1 has no equivalent). */
+struct cgroup_resource {
+	const struct resource *r;
+	const char *name, *ctrl, *v1_probe;
+	bool memory;
+};
+
+/* One resource directive: its controller found (or its absence noted or
+ * refused), the group made on the way down, the value written. */
+static void plan_resource(struct cgroup_plan *g, const struct config *c,
+			  const struct cgroup_resource *x, const char *name,
+			  struct diag *dg)
+{
+	const struct resource *r = x->r;
+	const char *ctrl = x->ctrl;
+	char *group, *root;
+	bool have;
+
+	have = g->version == 2 ? controller_v2(ctrl)
+	       : x->v1_probe   ? controller_v1(ctrl, x->v1_probe)
+			       : false;
+	if (!have && g->version == 1 && !x->v1_probe) {
+		/* MemoryHigh=: v1 has no throttling threshold
+		 * (memory.soft_limit_in_bytes acts only under global
+		 * pressure).  systemd ignores it on v1; so do we, and
+		 * --check says so.  MemoryMax= still holds. */
+		cg_note(g, xasprintf("%s= skipped: cgroup v1 has no "
+				     "equivalent (as under systemd)",
+				     x->name));
+		return;
+	}
+	if (!have) {
+		if (r->optional) {
+			cg_note(g, xasprintf("%s= skipped: no cgroup v%d "
+					     "%s controller here",
+					     x->name, g->version, ctrl));
+			return;
+		}
+		diag_add(dg, r->at,
+			 "%s=: this host has no cgroup v%d %s "
+			 "controller",
+			 x->name, g->version, ctrl);
+		return;
+	}
+
+	group = agent_group(g, c, ctrl, name, dg);
+	if (!group)
+		return;
+	root = g->version == 2 ? xstrdup(CG_ROOT)
+			       : xasprintf("%s/%s", CG_ROOT, ctrl);
+	{
+		char *enable = g->version == 2 ? xasprintf("+%s", ctrl) : NULL;
+		mkdirs(g, root, group, r->optional, enable);
+		free(enable);
+	}
+	if (strcmp(x->name, "CPUQuota") == 0) {
+		uint64_t q = r->value * CPU_PERIOD_US / 10000;
+		if (q < 1000)
+			q = 1000; /* the kernel's minimum, 1 ms */
+		if (g->version == 2)
+			act(g, false, xasprintf("%s%s/cpu.max", root, group),
+			    xasprintf("%llu %llu", (unsigned long long)q,
+				      CPU_PERIOD_US),
+			    r->optional);
+		else {
+			act(g, false,
+			    xasprintf("%s%s/cpu.cfs_period_us", root, group),
+			    xasprintf("%llu", CPU_PERIOD_US), r->optional);
+			act(g, false,
+			    xasprintf("%s%s/cpu.cfs_quota_us", root, group),
+			    xasprintf("%llu", (unsigned long long)q),
+			    r->optional);
+		}
+	} else {
+		const char *file = strcmp(x->name, "TasksMax") == 0 ? "pids.max"
+				   : strcmp(x->name, "MemoryHigh") == 0
+					   ? "memory.high"
+				   : g->version == 2 ? "memory.max"
+						     : "memory.limit_in_bytes";
+		act(g, false, xasprintf("%s%s/%s", root, group, file),
+		    value_text(r, x->memory, g->version == 1), r->optional);
+	}
+	join(g, root, group);
+	free(group);
+	free(root);
+}
+
 bool cgroup_plan_build(struct cgroup_plan *g, const struct config *c,
 		       struct diag *dg, enum step *step)
 {
-	const struct {
-		const struct resource *r;
-		const char *name, *ctrl, *v1_probe;
-		bool memory;
-	} res[] = {
+	const struct cgroup_resource res[] = {
 		{&c->memory_max, "MemoryMax", "memory", "memory.limit_in_bytes",
 		 true},
 		{&c->memory_high, "MemoryHigh", "memory", NULL, true},
@@ -387,93 +470,9 @@ bool cgroup_plan_build(struct cgroup_plan *g, const struct config *c,
 			: 1;
 	name = group_name(c);
 
-	for (size_t i = 0; i < sizeof(res) / sizeof(*res); i++) {
-		const struct resource *r = res[i].r;
-		const char *ctrl = res[i].ctrl;
-		char *group, *root;
-		bool have;
-
-		if (!r->set)
-			continue;
-		have = g->version == 2	 ? controller_v2(ctrl)
-		       : res[i].v1_probe ? controller_v1(ctrl, res[i].v1_probe)
-					 : false;
-		if (!have && g->version == 1 && !res[i].v1_probe) {
-			/* MemoryHigh=: v1 has no throttling threshold
-			 * (memory.soft_limit_in_bytes acts only under global
-			 * pressure).  systemd ignores it on v1; so do we, and
-			 * --check says so.  MemoryMax= still holds. */
-			cg_note(g, xasprintf("%s= skipped: cgroup v1 has no "
-					     "equivalent (as under systemd)",
-					     res[i].name));
-			continue;
-		}
-		if (!have) {
-			if (r->optional) {
-				cg_note(g,
-					xasprintf("%s= skipped: no cgroup v%d "
-						  "%s controller here",
-						  res[i].name, g->version,
-						  ctrl));
-				continue;
-			}
-			diag_add(dg, r->at,
-				 "%s=: this host has no cgroup v%d %s "
-				 "controller",
-				 res[i].name, g->version, ctrl);
-			continue;
-		}
-
-		group = agent_group(g, c, ctrl, name, dg);
-		if (!group)
-			continue;
-		root = g->version == 2 ? xstrdup(CG_ROOT)
-				       : xasprintf("%s/%s", CG_ROOT, ctrl);
-		{
-			char *enable =
-				g->version == 2 ? xasprintf("+%s", ctrl) : NULL;
-			mkdirs(g, root, group, r->optional, enable);
-			free(enable);
-		}
-		if (strcmp(res[i].name, "CPUQuota") == 0) {
-			uint64_t q = r->value * CPU_PERIOD_US / 10000;
-			if (q < 1000)
-				q = 1000; /* the kernel's minimum, 1 ms */
-			if (g->version == 2)
-				act(g, false,
-				    xasprintf("%s%s/cpu.max", root, group),
-				    xasprintf("%llu %llu",
-					      (unsigned long long)q,
-					      CPU_PERIOD_US),
-				    r->optional);
-			else {
-				act(g, false,
-				    xasprintf("%s%s/cpu.cfs_period_us", root,
-					      group),
-				    xasprintf("%llu", CPU_PERIOD_US),
-				    r->optional);
-				act(g, false,
-				    xasprintf("%s%s/cpu.cfs_quota_us", root,
-					      group),
-				    xasprintf("%llu", (unsigned long long)q),
-				    r->optional);
-			}
-		} else {
-			const char *file =
-				strcmp(res[i].name, "TasksMax") == 0
-					? "pids.max"
-				: strcmp(res[i].name, "MemoryHigh") == 0
-					? "memory.high"
-				: g->version == 2 ? "memory.max"
-						  : "memory.limit_in_bytes";
-			act(g, false, xasprintf("%s%s/%s", root, group, file),
-			    value_text(r, res[i].memory, g->version == 1),
-			    r->optional);
-		}
-		join(g, root, group);
-		free(group);
-		free(root);
-	}
+	for (size_t i = 0; i < sizeof(res) / sizeof(*res); i++)
+		if (res[i].r->set)
+			plan_resource(g, c, &res[i], name, dg);
 	plan_devices(g, c, name, dg);
 	plan_bpf_group(g, c, name, bpf, dg);
 	cgroup_skb_plan(g, c, dg);
@@ -506,95 +505,4 @@ void cgroup_plan_free(struct cgroup_plan *g)
 	for (int i = 0; g->skb && i < 2; i++)
 		close(g->skb_fd[i]);
 	memset(g, 0, sizeof(*g));
-}
-
-/* Runs the plan's list as root, before anything is dropped.  A "-" action
- * that fails is skipped: best effort was decided in the config. */
-void cgroup_apply(const struct plan *p)
-{
-	const struct cgroup_plan *g = &p->cgroup;
-
-	for (size_t i = 0; i < g->n; i++) {
-		const struct cgroup_action *a = &g->v[i];
-		int fd;
-		size_t len;
-
-		if (INJECT(STEP_CGROUP)) {
-			if (!a->optional)
-				die(STEP_CGROUP, errno, "%s: injected",
-				    a->path);
-			continue;
-		}
-		if (a->mkdir) {
-			if (mkdir(a->path, 0755) < 0 && errno != EEXIST &&
-			    !a->optional)
-				die(STEP_CGROUP, errno, "mkdir %s failed",
-				    a->path);
-			continue;
-		}
-		len = strlen(a->value);
-		fd = open(a->path, O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || write(fd, a->value, len) != (ssize_t)len) {
-			int err = errno;
-			if (fd >= 0)
-				close(fd);
-			if (a->optional)
-				continue;
-			die(STEP_CGROUP, err, "writing \"%s\" to %s failed",
-			    a->value, a->path);
-		}
-		close(fd);
-	}
-}
-
-void cgroup_print(FILE *out, const struct cgroup_plan *g)
-{
-	if (!g->version)
-		return;
-	for (size_t i = 0; i < g->ngroups; i++)
-		fprintf(out, "cgroup          v%d %.*s\n",
-			g->bpf_group && strncmp(g->groups[i], g->bpf_group,
-						strlen(g->bpf_group)) == 0
-				? 2
-				: g->version,
-			(int)(strlen(g->groups[i]) - strlen("/cgroup.procs")),
-			g->groups[i]);
-	for (size_t i = 0; i < g->n; i++)
-		if (!g->v[i].mkdir && strcmp(g->v[i].value, "0") != 0)
-			fprintf(out, "cgroup write    %s = %s%s\n",
-				g->v[i].path, g->v[i].value,
-				g->v[i].optional ? " (best effort)" : "");
-	if (g->skb)
-		fprintf(out,
-			"cgroup bpf      %s: IP filter, ingress and egress\n",
-			g->bpf_group);
-	for (size_t i = 0; i < g->nnotes; i++)
-		fprintf(out, "cgroup note     %s\n", g->notes[i]);
-}
-
-void cgroup_print_json(FILE *out, const struct cgroup_plan *g)
-{
-	fprintf(out, ",\n  \"cgroup\": {\"version\": %d, \"groups\": [",
-		g->version);
-	for (size_t i = 0; i < g->ngroups; i++) {
-		fputs(i ? ", " : "", out);
-		json_str(out, g->groups[i]);
-	}
-	fputs("], \"writes\": [", out);
-	for (size_t i = 0, k = 0; i < g->n; i++) {
-		if (g->v[i].mkdir)
-			continue;
-		fputs(k++ ? ", " : "", out);
-		fputs("{\"path\": ", out);
-		json_str(out, g->v[i].path);
-		fputs(", \"value\": ", out);
-		json_str(out, g->v[i].value);
-		fputc('}', out);
-	}
-	fputs("], \"notes\": [", out);
-	for (size_t i = 0; i < g->nnotes; i++) {
-		fputs(i ? ", " : "", out);
-		json_str(out, g->notes[i]);
-	}
-	fputs("]}", out);
 }

@@ -37,6 +37,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "cgroup_prog.h"
 #include "cgroup.h"
 #include "plan.h"
 #include "steps.h"
@@ -210,13 +211,6 @@ char *device_rule_v1(const struct device_rule *r)
 
 /* ------------------------------------------------------- the BPF program */
 
-#define INSN(c, d, s, o, i)                                                    \
-	((struct bpf_insn){.code = (c),                                        \
-			   .dst_reg = (d),                                     \
-			   .src_reg = (s),                                     \
-			   .off = (o),                                         \
-			   .imm = (i)})
-
 /*
  * r1 is the context, struct bpf_cgroup_dev_ctx: access_type (the device
  * type in the low 16 bits, the access asked for in the high 16), major,
@@ -228,19 +222,20 @@ int devices_program_load(const struct cgroup_plan *g)
 {
 	size_t max = 8 + g->ndev * 8, n = 0;
 	struct bpf_insn *p = xcalloc(max, sizeof(*p));
-	union bpf_attr attr;
 	char log[4096] = "";
 	int fd;
 
 	/* r2 = type, r3 = access, r4 = major, r5 = minor */
-	p[n++] = INSN(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_2, BPF_REG_1, 0, 0);
-	p[n++] = INSN(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_3, BPF_REG_2, 0, 0);
-	p[n++] = INSN(BPF_ALU64 | BPF_AND | BPF_K, BPF_REG_2, 0, 0, 0xffff);
-	p[n++] = INSN(BPF_ALU64 | BPF_RSH | BPF_K, BPF_REG_3, 0, 0, 16);
-	p[n++] = INSN(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_4, BPF_REG_1,
-		      offsetof(struct bpf_cgroup_dev_ctx, major), 0);
-	p[n++] = INSN(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_5, BPF_REG_1,
-		      offsetof(struct bpf_cgroup_dev_ctx, minor), 0);
+	p[n++] =
+		BPF_INSN(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_2, BPF_REG_1, 0, 0);
+	p[n++] = BPF_INSN(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_3, BPF_REG_2, 0,
+			  0);
+	p[n++] = BPF_INSN(BPF_ALU64 | BPF_AND | BPF_K, BPF_REG_2, 0, 0, 0xffff);
+	p[n++] = BPF_INSN(BPF_ALU64 | BPF_RSH | BPF_K, BPF_REG_3, 0, 0, 16);
+	p[n++] = BPF_INSN(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_4, BPF_REG_1,
+			  offsetof(struct bpf_cgroup_dev_ctx, major), 0);
+	p[n++] = BPF_INSN(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_5, BPF_REG_1,
+			  offsetof(struct bpf_cgroup_dev_ctx, minor), 0);
 	for (size_t i = 0; i < g->ndev; i++) {
 		const struct device_rule *r = &g->dev[i];
 		size_t len = 1 + (r->major >= 0) + (r->minor >= 0) + 3 + 2;
@@ -249,142 +244,38 @@ int devices_program_load(const struct cgroup_plan *g)
 					  : BPF_DEVCG_DEV_BLOCK;
 
 #define NEXT ((short)(end - n - 1))
-		p[n] = INSN(BPF_JMP | BPF_JNE | BPF_K, BPF_REG_2, 0, NEXT,
-			    type);
+		p[n] = BPF_INSN(BPF_JMP | BPF_JNE | BPF_K, BPF_REG_2, 0, NEXT,
+				type);
 		n++;
 		if (r->major >= 0) {
-			p[n] = INSN(BPF_JMP | BPF_JNE | BPF_K, BPF_REG_4, 0,
-				    NEXT, r->major);
+			p[n] = BPF_INSN(BPF_JMP | BPF_JNE | BPF_K, BPF_REG_4, 0,
+					NEXT, r->major);
 			n++;
 		}
 		if (r->minor >= 0) {
-			p[n] = INSN(BPF_JMP | BPF_JNE | BPF_K, BPF_REG_5, 0,
-				    NEXT, r->minor);
+			p[n] = BPF_INSN(BPF_JMP | BPF_JNE | BPF_K, BPF_REG_5, 0,
+					NEXT, r->minor);
 			n++;
 		}
 		/* Asked for anything the rule does not give: next. */
-		p[n++] = INSN(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_3,
-			      0, 0);
-		p[n++] = INSN(BPF_ALU64 | BPF_AND | BPF_K, BPF_REG_6, 0, 0,
-			      (int)(~r->access & 7U));
-		p[n] = INSN(BPF_JMP | BPF_JNE | BPF_K, BPF_REG_6, 0, NEXT, 0);
+		p[n++] = BPF_INSN(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6,
+				  BPF_REG_3, 0, 0);
+		p[n++] = BPF_INSN(BPF_ALU64 | BPF_AND | BPF_K, BPF_REG_6, 0, 0,
+				  (int)(~r->access & 7U));
+		p[n] = BPF_INSN(BPF_JMP | BPF_JNE | BPF_K, BPF_REG_6, 0, NEXT,
+				0);
 		n++;
 #undef NEXT
-		p[n++] = INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 1);
-		p[n++] = INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+		p[n++] = BPF_INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0,
+				  1);
+		p[n++] = BPF_INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 	}
-	p[n++] = INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0);
-	p[n++] = INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	p[n++] = BPF_INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0);
+	p[n++] = BPF_INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 
-	memset(&attr, 0, sizeof(attr));
-	attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
-	attr.insns = (uint64_t)(uintptr_t)p;
-	attr.insn_cnt = (uint32_t)n;
-	attr.license = (uint64_t)(uintptr_t) "MIT";
-	attr.log_buf = (uint64_t)(uintptr_t)log;
-	attr.log_size = sizeof(log);
-	attr.log_level = 1;
-	fd = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
-	if (fd < 0 && errno == ENOSPC) {
-		/* The log did not fit: load again without it. */
-		attr.log_buf = 0;
-		attr.log_size = 0;
-		attr.log_level = 0;
-		fd = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
-	}
-	if (fd < 0)
-		fd = -errno;
+	/* The program type has one attach point: no expected type. */
+	fd = cgroup_prog_load(BPF_PROG_TYPE_CGROUP_DEVICE, 0, p, n, log,
+			      sizeof(log));
 	free(p);
 	return fd;
-}
-
-/* ------------------------------------------------------------------ apply */
-
-static long bpf(int cmd, union bpf_attr *a)
-{
-	return syscall(SYS_bpf, cmd, a, sizeof(*a));
-}
-
-/*
- * cgroup v2: the agent's group loses the device programs a launch before
- * left on it (groups are reused), then gets the plan's, with
- * BPF_F_ALLOW_MULTI so that a program the host put on an ancestor still
- * runs too: the kernel allows a device only when every program does.
- * Right after cgroup_apply(): the launcher is in the group already, but
- * nothing it opens from here on is a device the policy would refuse it,
- * and the agent is exec'd long after.
- */
-void devices_apply(const struct plan *p)
-{
-	const struct cgroup_plan *g = &p->cgroup;
-	uint32_t ids[64];
-	union bpf_attr a;
-	int cg;
-
-	if (!g->devices && !g->dev_group)
-		return;
-	if (INJECT(STEP_DEVICES))
-		die(STEP_DEVICES, errno, "device policy: injected");
-	if (!g->dev_group)
-		return; /* v1: cgroup_apply() wrote the controller's rules */
-	cg = open(g->dev_group, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (cg < 0)
-		die(STEP_DEVICES, errno, "cannot open %s", g->dev_group);
-	memset(&a, 0, sizeof(a));
-	a.query.target_fd = (uint32_t)cg;
-	a.query.attach_type = BPF_CGROUP_DEVICE;
-	a.query.prog_ids = (uint64_t)(uintptr_t)ids;
-	a.query.prog_cnt = sizeof(ids) / sizeof(*ids);
-	if (bpf(BPF_PROG_QUERY, &a) < 0) {
-		/* No cgroup BPF in this kernel: no program can have been
-		 * left there either. */
-		if (g->dev_bpf)
-			die(STEP_DEVICES, errno, "BPF_PROG_QUERY on %s failed",
-			    g->dev_group);
-		a.query.prog_cnt = 0;
-	}
-	for (uint32_t i = 0; i < a.query.prog_cnt && i < 64; i++) {
-		union bpf_attr b;
-		int fd;
-
-		memset(&b, 0, sizeof(b));
-		b.prog_id = ids[i];
-		fd = (int)bpf(BPF_PROG_GET_FD_BY_ID, &b);
-		if (fd < 0)
-			die(STEP_DEVICES, errno, "device program %u", ids[i]);
-		memset(&b, 0, sizeof(b));
-		b.target_fd = (uint32_t)cg;
-		b.attach_bpf_fd = (uint32_t)fd;
-		b.attach_type = BPF_CGROUP_DEVICE;
-		if (bpf(BPF_PROG_DETACH, &b) < 0)
-			die(STEP_DEVICES, errno,
-			    "cannot detach the device program %u a launch "
-			    "before left on %s",
-			    ids[i], g->dev_group);
-		close(fd);
-	}
-	if (g->dev_bpf) {
-		memset(&a, 0, sizeof(a));
-		a.target_fd = (uint32_t)cg;
-		a.attach_bpf_fd = (uint32_t)g->dev_prog_fd;
-		a.attach_type = BPF_CGROUP_DEVICE;
-		a.attach_flags = BPF_F_ALLOW_MULTI;
-		if (bpf(BPF_PROG_ATTACH, &a) < 0)
-			die(STEP_DEVICES, errno,
-			    "DevicePolicy=: attaching the device program to "
-			    "%s failed",
-			    g->dev_group);
-		/* The read-back: the group now holds exactly this one. */
-		memset(&a, 0, sizeof(a));
-		a.query.target_fd = (uint32_t)cg;
-		a.query.attach_type = BPF_CGROUP_DEVICE;
-		a.query.prog_ids = (uint64_t)(uintptr_t)ids;
-		a.query.prog_cnt = sizeof(ids) / sizeof(*ids);
-		if (bpf(BPF_PROG_QUERY, &a) < 0 || a.query.prog_cnt != 1)
-			die(STEP_VERIFY, errno,
-			    "DevicePolicy=: %s does not hold the device "
-			    "program after the attach",
-			    g->dev_group);
-	}
-	close(cg);
 }
