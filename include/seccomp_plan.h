@@ -5,15 +5,9 @@
 #include <stdio.h>
 
 #include "config.h"
+#include "syscall_names.h"
 
 struct plan;
-
-/* Name checks for the parser (src/plan/seccomp.c). */
-bool seccomp_name_known(const char *name);     /* syscall or @group */
-uint32_t seccomp_arch_token(const char *name); /* 0: unknown */
-int address_family(const char *name);	       /* -1: unknown */
-uint64_t namespace_flag(const char *name);     /* 0: unknown */
-uint64_t namespace_flags_all(void);
 
 /* One compiled filter, exported from libseccomp in the plan phase so the
  * apply phase only hands a prebuilt program to the kernel. */

@@ -15,7 +15,7 @@
 #include <linux/securebits.h>
 
 #include "config.h"
-#include "seccomp_plan.h"
+#include "syscall_names.h"
 
 /* An empty assignment resets a list, as in systemd. */
 static bool reset_list(struct words *w, const char *v)

@@ -34,113 +34,12 @@
 #include <unistd.h>
 
 #include "plan.h"
+#include "seccomp_merge.h"
 #include "seccomp_plan.h"
 #include "steps.h"
 #include "seccomp_guards.h"
 #include "syscall_groups.h"
-
-/* systemd's architecture names (ConditionArchitecture=) and libseccomp's. */
-static const struct {
-	const char *name;
-	uint32_t token;
-} archs[] = {
-	{"x86", SCMP_ARCH_X86},
-	{"x86-64", SCMP_ARCH_X86_64},
-	{"x32", SCMP_ARCH_X32},
-	{"arm", SCMP_ARCH_ARM},
-	{"arm64", SCMP_ARCH_AARCH64},
-	{"mips", SCMP_ARCH_MIPS},
-	{"mips64", SCMP_ARCH_MIPS64},
-	{"mips-le", SCMP_ARCH_MIPSEL},
-	{"mips64-le", SCMP_ARCH_MIPSEL64},
-	{"ppc", SCMP_ARCH_PPC},
-	{"ppc64", SCMP_ARCH_PPC64},
-	{"ppc64-le", SCMP_ARCH_PPC64LE},
-	{"s390", SCMP_ARCH_S390},
-	{"s390x", SCMP_ARCH_S390X},
-	{"riscv64", SCMP_ARCH_RISCV64},
-};
-
-uint32_t seccomp_arch_token(const char *name)
-{
-	if (strcmp(name, "native") == 0)
-		return seccomp_arch_native();
-	for (size_t i = 0; i < sizeof(archs) / sizeof(*archs); i++)
-		if (strcmp(archs[i].name, name) == 0)
-			return archs[i].token;
-	return 0;
-}
-
-static const char *arch_name(uint32_t token)
-{
-	for (size_t i = 0; i < sizeof(archs) / sizeof(*archs); i++)
-		if (archs[i].token == token)
-			return archs[i].name;
-	return "?";
-}
-
-static const char *const family_names[] = {
-	"AF_UNSPEC",	 "AF_UNIX",	 "AF_INET",	"AF_AX25",
-	"AF_IPX",	 "AF_APPLETALK", "AF_NETROM",	"AF_BRIDGE",
-	"AF_ATMPVC",	 "AF_X25",	 "AF_INET6",	"AF_ROSE",
-	"AF_DECnet",	 "AF_NETBEUI",	 "AF_SECURITY", "AF_KEY",
-	"AF_NETLINK",	 "AF_PACKET",	 "AF_ASH",	"AF_ECONET",
-	"AF_ATMSVC",	 "AF_RDS",	 "AF_SNA",	"AF_IRDA",
-	"AF_PPPOX",	 "AF_WANPIPE",	 "AF_LLC",	"AF_IB",
-	"AF_MPLS",	 "AF_CAN",	 "AF_TIPC",	"AF_BLUETOOTH",
-	"AF_IUCV",	 "AF_RXRPC",	 "AF_ISDN",	"AF_PHONET",
-	"AF_IEEE802154", "AF_CAIF",	 "AF_ALG",	"AF_NFC",
-	"AF_VSOCK",	 "AF_KCM",	 "AF_QIPCRTR",	"AF_SMC",
-	"AF_XDP",	 "AF_MCTP",
-}; /* indexed by number, up to AF_MAX - 1 */
-
-#define FAMILIES_MAX ((int)(sizeof(family_names) / sizeof(*family_names)))
-
-int address_family(const char *name)
-{
-	if (strcmp(name, "AF_LOCAL") == 0 || strcmp(name, "AF_FILE") == 0)
-		return AF_UNIX;
-	if (strcmp(name, "AF_ROUTE") == 0)
-		return AF_NETLINK;
-	for (int i = 1; i < FAMILIES_MAX; i++)
-		if (strcmp(family_names[i], name) == 0)
-			return i;
-	return -1;
-}
-
-static const struct {
-	const char *name;
-	uint64_t flag;
-} namespaces[] = {
-	{"cgroup", CLONE_NEWCGROUP}, {"ipc", CLONE_NEWIPC},
-	{"net", CLONE_NEWNET},	     {"mnt", CLONE_NEWNS},
-	{"pid", CLONE_NEWPID},	     {"user", CLONE_NEWUSER},
-	{"uts", CLONE_NEWUTS},
-};
-
-uint64_t namespace_flag(const char *name)
-{
-	for (size_t i = 0; i < sizeof(namespaces) / sizeof(*namespaces); i++)
-		if (strcmp(namespaces[i].name, name) == 0)
-			return namespaces[i].flag;
-	return 0;
-}
-
-uint64_t namespace_flags_all(void)
-{
-	uint64_t all = 0;
-
-	for (size_t i = 0; i < sizeof(namespaces) / sizeof(*namespaces); i++)
-		all |= namespaces[i].flag;
-	return all;
-}
-
-bool seccomp_name_known(const char *name)
-{
-	if (name[0] == '@')
-		return syscall_group_find(name) != NULL;
-	return seccomp_syscall_resolve_name(name) != __NR_SCMP_ERROR;
-}
+#include "syscall_names.h"
 
 /* The resolved SystemCallFilter= set, as systemd merges it. */
 struct set {
@@ -216,45 +115,17 @@ static void apply_word(struct set *s, const char *name, bool add, int err)
 		apply_one(name, &a);
 }
 
-/*
- * systemd.exec(5): the first line decides the mode (allow list, or "~" deny
- * list); later lines of the same kind add, of the other kind remove.  An
- * allow list starts with @default, the calls every process needs.
- */
+static void merge_one(const struct syscall_word *w, void *ud)
+{
+	apply_word(ud, w->name, w->add, w->err);
+}
+
+/* The resolved SystemCallFilter= set, merged as systemd merges it
+ * (src/parse/seccomp_merge.c); *allow_list: its mode. */
 static bool merge_lines(const struct words *lines, struct set *s,
 			bool *allow_list)
 {
-	bool initialized = false;
-
-	for (size_t i = 0; i < lines->n; i++) {
-		const char *line = lines->v[i].s;
-		bool invert = line[0] == '~';
-		struct words w = {0};
-		const char *why;
-
-		if (!initialized) {
-			*allow_list = !invert;
-			initialized = true;
-			if (*allow_list)
-				apply_word(s, "@default", true, -1);
-		}
-		if (split_words(invert ? line + 1 : line, &w, lines->v[i].at,
-				&why) < 0)
-			abort(); /* validated by the parser */
-		for (size_t j = 0; j < w.n; j++) {
-			char *name = w.v[j].s, *colon = strchr(name, ':');
-			int err = -1;
-			if (colon) {
-				*colon = '\0';
-				err = strcmp(colon + 1, "kill") == 0
-					      ? -2
-					      : parse_errno(colon + 1);
-			}
-			apply_word(s, name, invert != *allow_list, err);
-		}
-		words_clear(&w);
-	}
-	return initialized;
+	return syscall_lines_walk(lines, true, allow_list, merge_one, s);
 }
 
 static int cmp_entry(const void *a, const void *b)
@@ -379,61 +250,30 @@ static void enosys_prefix(struct seccomp_prog *prog, uint32_t arch, int max_nr)
 	prog->len = (unsigned short)(prog->len + n);
 }
 
-static int is_name(const char *name, void *ud)
-{
-	return strcmp(name, ud) == 0 ? 1 : 0;
-}
+struct allows {
+	const char *name;
+	bool in;
+};
 
-/* In systemd's @known, nested groups (@obsolete) included. */
-static bool in_known(const char *name)
+static void allows_one(const struct syscall_word *w, void *ud)
 {
-	return syscall_group_expand("@known", is_name, (void *)name) > 0;
-}
+	struct allows *a = ud;
 
-/* Does word (a syscall or @group) cover name? */
-static bool covers(const char *word, const char *name)
-{
-	if (word[0] != '@')
-		return strcmp(word, name) == 0;
-	return syscall_group_expand(word, is_name, (void *)name) > 0;
+	if (syscall_word_covers(w->name, a->name))
+		a->in = w->add;
 }
 
 /* Whether SystemCallFilter=, merged as systemd merges it, lets name
- * through; where set, *at is the line that decided. */
-static bool config_allows(const struct config *c, const char *name,
-			  struct origin *at)
+ * through. */
+static bool config_allows(const struct config *c, const char *name)
 {
-	const struct words *lines = &c->syscall_filter;
-	bool allow_list = false, in = false;
+	struct allows a = {name, false};
+	bool allow_list;
 
-	for (size_t i = 0; i < lines->n; i++) {
-		const char *line = lines->v[i].s;
-		bool invert = line[0] == '~';
-		struct words w = {0};
-		const char *why;
-
-		if (i == 0) {
-			allow_list = !invert;
-			in = allow_list && covers("@default", name);
-			if (at)
-				*at = lines->v[i].at;
-		}
-		if (split_words(invert ? line + 1 : line, &w, lines->v[i].at,
-				&why) < 0)
-			abort(); /* validated by the parser */
-		for (size_t j = 0; j < w.n; j++) {
-			char *colon = strchr(w.v[j].s, ':');
-			if (colon)
-				*colon = '\0';
-			if (!covers(w.v[j].s, name))
-				continue;
-			in = invert != allow_list;
-			if (at)
-				*at = lines->v[i].at;
-		}
-		words_clear(&w);
-	}
-	return !lines->n || (allow_list ? in : !in);
+	if (!syscall_lines_walk(&c->syscall_filter, true, &allow_list,
+				allows_one, &a))
+		return true;
+	return allow_list ? a.in : !a.in;
 }
 
 /*
@@ -445,7 +285,7 @@ static bool config_allows(const struct config *c, const char *name,
  */
 bool seccomp_config_allows(const struct config *c, const char *name)
 {
-	return config_allows(c, name, NULL);
+	return config_allows(c, name);
 }
 
 bool seccomp_covers_native(const struct seccomp_plan *s)
@@ -458,9 +298,9 @@ bool seccomp_covers_native(const struct seccomp_plan *s)
 
 const char *seccomp_exec_call(const struct config *c)
 {
-	if (config_allows(c, "execveat", NULL))
+	if (config_allows(c, "execveat"))
 		return "execveat";
-	if (config_allows(c, "execve", NULL))
+	if (config_allows(c, "execve"))
 		return "execve";
 	return NULL;
 }
@@ -554,7 +394,7 @@ static bool build_main(struct seccomp_plan *s, const struct config *c,
 		for (int nr = 0; nr <= max_known; nr++) {
 			char *name =
 				seccomp_syscall_resolve_num_arch(native, nr);
-			bool skip = !name || in_known(name) ||
+			bool skip = !name || syscall_known(name) ||
 				    set_find(&set, name) != NULL;
 			free(name);
 			if (!skip)
@@ -581,43 +421,10 @@ fail:
 	return false;
 }
 
-static bool families_allowed(const struct words *lines, bool *allowed)
-{
-	bool initialized = false, none = false;
-
-	for (size_t i = 0; i < lines->n; i++) {
-		const char *line = lines->v[i].s;
-		bool invert = line[0] == '~';
-		struct words w = {0};
-		const char *why;
-
-		/* "none" denies all, and, as in systemd, leaves the mode to
-		 * the next line: "none" then "~AF_X" denies AF_X only. */
-		if (strcmp(line, "none") == 0) {
-			for (int af = 0; af < FAMILIES_MAX; af++)
-				allowed[af] = false;
-			initialized = false;
-			none = true;
-			continue;
-		}
-		if (!initialized)
-			for (int af = 0; af < FAMILIES_MAX; af++)
-				allowed[af] = invert;
-		initialized = true;
-		if (split_words(invert ? line + 1 : line, &w, lines->v[i].at,
-				&why) < 0)
-			abort();
-		for (size_t j = 0; j < w.n; j++)
-			allowed[address_family(w.v[j].s)] = !invert;
-		words_clear(&w);
-	}
-	return initialized || none;
-}
-
 /* What the restrictions filter is built from: the config, resolved. */
 struct restrict_in {
 	bool on[GR__N];
-	bool allowed[FAMILIES_MAX];
+	bool allowed[ADDRESS_FAMILIES];
 	uint64_t ns_denied;
 	unsigned long personality;
 };
@@ -713,7 +520,7 @@ static bool add_guard(scmp_filter_ctx ctx, int nr, const struct guard *g,
 		break;
 	}
 	case G_FAMILY:
-		for (int af = 0; af < FAMILIES_MAX && ok; af++) {
+		for (int af = 0; af < ADDRESS_FAMILIES && ok; af++) {
 			struct scmp_arg_cmp c[] = {
 				CMP(g->a, SCMP_CMP_EQ, af, 0)};
 			if (!in->allowed[af])
@@ -721,7 +528,7 @@ static bool add_guard(scmp_filter_ctx ctx, int nr, const struct guard *g,
 		}
 		if (ok) {
 			struct scmp_arg_cmp c[] = {
-				CMP(g->a, SCMP_CMP_GE, FAMILIES_MAX, 0)};
+				CMP(g->a, SCMP_CMP_GE, ADDRESS_FAMILIES, 0)};
 			ok = add_rule(ctx, nofamily, nr, g, 1, c, dg);
 		}
 		break;
@@ -735,9 +542,8 @@ static bool add_guard(scmp_filter_ctx ctx, int nr, const struct guard *g,
 	}
 	case G_NS_FLAGS:
 	case G_SETNS:
-		for (size_t i = 0; i < sizeof(namespaces) / sizeof(*namespaces);
-		     i++) {
-			scmp_datum_t f = namespaces[i].flag;
+		for (size_t i = 0; i < namespace_count; i++) {
+			scmp_datum_t f = namespace_names[i].flag;
 			struct scmp_arg_cmp c[] = {
 				CMP(g->a, SCMP_CMP_MASKED_EQ, f, f)};
 			if (in->ns_denied & f)
@@ -981,8 +787,10 @@ static bool build_restrict(struct seccomp_plan *s, const struct config *c,
 	struct restrict_in in = {0};
 	struct restrict_out out = {.dg = dg};
 	scmp_filter_ctx ctx = NULL;
+	bool allow_list;
 
-	in.on[GR_FAMILIES] = families_allowed(&c->address_families, in.allowed);
+	in.on[GR_FAMILIES] = address_families_merge(&c->address_families,
+						    in.allowed, &allow_list);
 	if (c->restrict_namespaces_set)
 		in.ns_denied = namespace_flags_all() & ~c->restrict_namespaces;
 	in.on[GR_NAMESPACES] = in.ns_denied != 0;
@@ -1019,7 +827,7 @@ static bool build_restrict(struct seccomp_plan *s, const struct config *c,
 		if (ok && ctx && seccomp_merge(ctx, one) < 0) {
 			diag_add(dg, (struct origin){0},
 				 "seccomp: cannot merge the %s rules",
-				 arch_name(s->archs[a]));
+				 seccomp_arch_name(s->archs[a]));
 			ok = false;
 		} else if (ok && ctx) {
 			one = NULL; /* merged into ctx, which owns it now */
@@ -1046,31 +854,22 @@ static bool build_restrict(struct seccomp_plan *s, const struct config *c,
 	return true;
 }
 
+static void log_one(const struct syscall_word *w, void *ud)
+{
+	apply_word(ud, w->name, w->add, -1);
+}
+
 /* Filter 3: SystemCallLog=. */
 static bool build_log(struct seccomp_plan *s, const struct config *c,
 		      struct diag *dg)
 {
 	struct set set = {0};
-	bool listed_only = true, on = false;
+	bool listed_only;
+	/* Same merge rules as SystemCallFilter=, but no @default. */
+	bool on = syscall_lines_walk(&c->syscall_log, false, &listed_only,
+				     log_one, &set);
 	scmp_filter_ctx ctx;
 
-	/* Same merge rules as SystemCallFilter=, but no @default. */
-	for (size_t i = 0; i < c->syscall_log.n; i++) {
-		const char *line = c->syscall_log.v[i].s;
-		bool invert = line[0] == '~';
-		struct words w = {0};
-		const char *why;
-
-		if (!on)
-			listed_only = !invert;
-		on = true;
-		if (split_words(invert ? line + 1 : line, &w,
-				c->syscall_log.v[i].at, &why) < 0)
-			abort();
-		for (size_t j = 0; j < w.n; j++)
-			apply_word(&set, w.v[j].s, invert != listed_only, -1);
-		words_clear(&w);
-	}
 	if (!on)
 		return true;
 	ctx = new_ctx(listed_only ? SCMP_ACT_ALLOW : SCMP_ACT_LOG, s,
@@ -1223,286 +1022,4 @@ void seccomp_plan_free(struct seccomp_plan *s)
 		free(s->syscalls[i].name);
 	free(s->syscalls);
 	memset(s, 0, sizeof(*s));
-}
-
-void seccomp_print(FILE *out, const struct seccomp_plan *s)
-{
-	if (!s->n) {
-		fputs("seccomp         none\n", out);
-		return;
-	}
-	if (s->exec_call)
-		fprintf(out,
-			"seccomp exec    the launcher execs the agent with %s, "
-			"which the filters allow\n",
-			s->exec_call);
-	for (int i = 0; i < s->n; i++)
-		fprintf(out,
-			"seccomp         filter %d: %s, %u BPF instructions\n",
-			i + 1, s->prog[i].what, s->prog[i].len);
-	for (int a = 0; a < s->narchs; a++) {
-		fprintf(out, "seccomp arch    %s:", arch_name(s->archs[a]));
-		if (!s->nsyscalls)
-			fputs(" (no SystemCallFilter=)", out);
-		else
-			fprintf(out, " %s list, default %s\n               ",
-				s->allow_list ? "allow" : "deny",
-				s->allow_list
-					? (s->default_errno
-						   ? strerrorname_np(
-							     s->default_errno)
-						   : "kill")
-					: "allow");
-		for (size_t i = 0; i < s->nsyscalls; i++) {
-			int nr = seccomp_syscall_resolve_name_arch(
-				s->archs[a], s->syscalls[i].name);
-			if (nr == __NR_SCMP_ERROR || nr < 0)
-				continue;
-			fprintf(out, " %s", s->syscalls[i].name);
-			if (!s->allow_list && s->syscalls[i].err >= 0)
-				fprintf(out, ":%s",
-					strerrorname_np(s->syscalls[i].err));
-		}
-		fputc('\n', out);
-	}
-}
-
-int seccomp_print_pfc(FILE *out, const struct seccomp_plan *s)
-{
-	fflush(out);
-	for (int i = 0; i < s->n; i++) {
-		fprintf(out, "# osapi-launch filter %d of %d: %s\n", i + 1,
-			s->n, s->prog[i].what);
-		fflush(out);
-		if (seccomp_export_pfc(s->prog[i].ctx, fileno(out)) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-/*
- * --learn, in the child: tell the parent which descriptor the listener will
- * be (the lowest free one, as the kernel hands them out), load the filter,
- * and wait until the parent holds the listener (pidfd_getfd(2)) before
- * going on to exec, which closes the child's copy.  Every call from here
- * on, the read below included, waits for the parent's answer, so there is
- * no window in which a call goes unseen.
- */
-static void learn_load(const struct seccomp_plan *s,
-		       const struct sock_fprog *prog)
-{
-	int want = fcntl(s->learn_to_parent, F_DUPFD_CLOEXEC, 0);
-	int fd;
-	char ack;
-
-	if (want < 0 || close(want) < 0 ||
-	    write(s->learn_to_parent, &want, sizeof(want)) != sizeof(want))
-		die(STEP_SECCOMP, errno, "--learn: cannot reach the parent");
-	fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-			  SECCOMP_FILTER_FLAG_NEW_LISTENER, prog);
-	if (fd != want)
-		die(STEP_SECCOMP, fd < 0 ? errno : EBADF,
-		    "--learn: loading the notifying filter failed");
-	if (read(s->learn_from_parent, &ack, 1) != 1)
-		die(STEP_SECCOMP, errno, "--learn: the parent went away");
-}
-
-/*
- * The last step before exec: after it, the launcher itself only calls
- * execveat (allowed: see build_main) and, on failure, write and
- * exit_group.  no_new_privs was set before, unless the target keeps
- * CAP_SYS_ADMIN, exactly as the kernel requires.
- */
-void seccomp_apply(const struct plan *p)
-{
-	for (int i = 0; i < p->seccomp.n; i++) {
-		struct sock_fprog prog = {
-			.len = p->seccomp.prog[i].len,
-			.filter = p->seccomp.prog[i].insns,
-		};
-		if (i == p->seccomp.learn_prog) {
-			learn_load(&p->seccomp, &prog);
-			continue;
-		}
-		if (INJECT(STEP_SECCOMP) ||
-		    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
-			die(STEP_SECCOMP, errno, "loading the %s filter failed",
-			    p->seccomp.prog[i].what);
-	}
-}
-
-/* "x86-64, x32" for an ABI mask of include/seccomp_guards.h. */
-static const char *abis_text(unsigned abis, char *buf, size_t len)
-{
-	static const char *const names[] = {"x86-64", "x32", "i386", "s390",
-					    "others"};
-	size_t n = 0;
-
-	if (abis == GA_ALL)
-		return "every ABI";
-	buf[0] = '\0';
-	for (unsigned i = 0; i < 5; i++)
-		if (abis & (1u << i))
-			n += (size_t)snprintf(buf + n, n < len ? len - n : 0,
-					      "%s%s", n ? ", " : "", names[i]);
-	return buf;
-}
-
-static const char *act_text(int err, int def, char *buf, size_t len)
-{
-	int e = err >= 0 ? err : (err == -2 ? 0 : def);
-
-	if (!e)
-		return "killed (SIGSYS)";
-	snprintf(buf, len, "fails with %s", strerrorname_np(e));
-	return buf;
-}
-
-/*
- * --explain-syscall: replays systemd's merge rules for one call and says
- * which line decided its fate, so an operator whose agent died of SIGSYS
- * or got EPERM can find the line to change.
- */
-int seccomp_explain(FILE *out, const struct config *c, const char *name)
-{
-	const struct words *lines = &c->syscall_filter;
-	bool allow_list = false, in = false, initialized = false;
-	struct origin at = {0}, errno_at = c->at[D_SYSTEM_CALL_ERROR_NUMBER];
-	char via[128] = "", buf[64], abuf[64];
-	int err = -1;
-
-	if (seccomp_syscall_resolve_name(name) == __NR_SCMP_ERROR) {
-		fprintf(out, "%s: not a system call libseccomp knows\n", name);
-		return 78;
-	}
-	for (size_t i = 0; i < lines->n; i++) {
-		const char *line = lines->v[i].s;
-		bool invert = line[0] == '~';
-		struct words w = {0};
-		const char *why;
-
-		if (!initialized) {
-			allow_list = !invert;
-			initialized = true;
-			if (allow_list && covers("@default", name)) {
-				in = true;
-				at = lines->v[i].at;
-				snprintf(via, sizeof(via),
-					 "@default (implicit)");
-			}
-		}
-		if (split_words(invert ? line + 1 : line, &w, lines->v[i].at,
-				&why) < 0)
-			abort();
-		for (size_t j = 0; j < w.n; j++) {
-			char *word = w.v[j].s, *colon = strchr(word, ':');
-			int e = -1;
-			if (colon) {
-				*colon = '\0';
-				e = strcmp(colon + 1, "kill") == 0
-					    ? -2
-					    : parse_errno(colon + 1);
-			}
-			if (!covers(word, name))
-				continue;
-			in = invert != allow_list;
-			err = e;
-			at = lines->v[i].at;
-			snprintf(via, sizeof(via), "%s%s", invert ? "~" : "",
-				 word);
-		}
-		words_clear(&w);
-	}
-	if (!initialized) {
-		fprintf(out, "%s: allowed: no SystemCallFilter= is set\n",
-			name);
-	} else if (allow_list && in) {
-		fprintf(out, "%s: allowed by SystemCallFilter=%s at %s:%u\n",
-			name, via, at.file, at.line);
-	} else if (allow_list && !in_known(name)) {
-		fprintf(out,
-			"%s: fails with ENOSYS: newer than the launcher's "
-			"system call table, so callers can fall back\n",
-			name);
-	} else if (allow_list) {
-		fprintf(out, "%s: %s: not in the allow list", name,
-			act_text(-1, c->syscall_errno, buf, sizeof(buf)));
-		if (at.line)
-			fprintf(out,
-				" (removed by SystemCallFilter=%s at %s:%u)",
-				via, at.file, at.line);
-		if (errno_at.line)
-			fprintf(out,
-				"; the errno is SystemCallErrorNumber= at "
-				"%s:%u",
-				errno_at.file, errno_at.line);
-		fputc('\n', out);
-	} else if (in) {
-		fprintf(out, "%s: %s: denied by SystemCallFilter=%s at %s:%u\n",
-			name, act_text(err, c->syscall_errno, buf, sizeof(buf)),
-			via, at.file, at.line);
-	} else {
-		fprintf(out, "%s: allowed: not in the deny list%s", name,
-			at.line ? "" : "\n");
-		if (at.line)
-			fprintf(out,
-				" (removed by SystemCallFilter=%s at %s:%u)\n",
-				via, at.file, at.line);
-	}
-	/* Calls whose fate also depends on their arguments, from the same
-	 * tables the filter is built from. */
-	static const int directive_of[GR__N] = {
-		[GR_SUID_SGID] = D_RESTRICT_SUID_SGID,
-		[GR_MDWE] = D_MEMORY_DENY_WRITE_EXECUTE,
-		[GR_NAMESPACES] = D_RESTRICT_NAMESPACES,
-		[GR_FAMILIES] = D_RESTRICT_ADDRESS_FAMILIES,
-		[GR_REALTIME] = D_RESTRICT_REALTIME,
-		[GR_PERSONALITY] = D_LOCK_PERSONALITY,
-		[GR_EXEC] = D_SYSTEM_CALL_FILTER,
-	};
-	for (int r = 0; r < GR__N; r++) {
-		const struct guard_table *t = guard_table(r);
-		const struct origin *o = &c->at[directive_of[r]];
-		for (size_t i = 0; i < t->nguards; i++) {
-			const struct guard *g = &t->guards[i];
-			if (strcmp(g->call, name) != 0)
-				continue;
-			if (g->how == G_EXEC) {
-				const char *use = seccomp_exec_call(c);
-				fprintf(out,
-					"%s: %s the launcher to exec the agent "
-					"(it uses %s)%s\n",
-					name,
-					use && strcmp(use, name) == 0
-						? "used by"
-						: "not used by",
-					use ? use : "neither: refused",
-					use && strcmp(use, name) == 0
-						? "; the agent may use it too"
-						: "");
-				break;
-			}
-			if (o->line &&
-			    (r != GR_NAMESPACES ||
-			     namespace_flags_all() & ~c->restrict_namespaces))
-				fprintf(out,
-					"%s: also restricted by its arguments "
-					"(%s): %s= at %s:%u: %s\n",
-					name,
-					abis_text(g->abis, abuf, sizeof(abuf)),
-					t->directive, o->file, o->line,
-					guard_how_text(g->how));
-		}
-	}
-	if (c->syscall_archs.n)
-		fprintf(out,
-			"%s: only through the ABIs of SystemCallArchitectures= "
-			"at %s:%u; other ABIs are killed\n",
-			name, c->at[D_SYSTEM_CALL_ARCHITECTURES].file,
-			c->at[D_SYSTEM_CALL_ARCHITECTURES].line);
-	if (c->syscall_log.n)
-		fprintf(out, "%s: SystemCallLog= at %s:%u may log it\n", name,
-			c->at[D_SYSTEM_CALL_LOG].file,
-			c->at[D_SYSTEM_CALL_LOG].line);
-	return 0;
 }

@@ -27,7 +27,7 @@
 
 #include "exposure.h"
 #include "json.h"
-#include "seccomp_plan.h"
+#include "seccomp_merge.h"
 #include "syscall_groups.h"
 
 #ifndef CAP_BPF
@@ -217,82 +217,34 @@ static void filter_word(struct facts *f, const char *word, bool add)
 		filter_one(word, &w);
 }
 
-static void facts_filter(struct facts *f, const struct config *c)
+static void filter_line_word(const struct syscall_word *w, void *ud)
 {
-	const struct words *lines = &c->syscall_filter;
-
-	for (size_t i = 0; i < lines->n; i++) {
-		const char *line = lines->v[i].s;
-		bool invert = line[0] == '~';
-		struct words w = {0};
-		const char *why;
-
-		if (i == 0) {
-			/* The first line decides; an allow list starts with
-			 * the calls every process needs. */
-			f->filter = true;
-			f->filter_allow_list = !invert;
-			if (!invert)
-				filter_word(f, "@default", true);
-		}
-		if (split_words(invert ? line + 1 : line, &w, lines->v[i].at,
-				&why) < 0)
-			continue;
-		for (size_t j = 0; j < w.n; j++) {
-			w.v[j].s[strcspn(w.v[j].s, ":")] = '\0';
-			filter_word(f, w.v[j].s,
-				    invert != f->filter_allow_list);
-		}
-		words_clear(&w);
-	}
+	filter_word(ud, w->name, w->add);
 }
 
-/* RestrictAddressFamilies=, merged as src/plan/seccomp.c merges it (the first
- * line decides allow or deny list, "none" allows nothing), then reported as
- * systemd reports its set: for an allow list each class is good unless one
- * of its families is allowed, for a deny list bad unless one is denied. */
+/* SystemCallFilter=, merged as the filter merges it. */
+static void facts_filter(struct facts *f, const struct config *c)
+{
+	f->filter =
+		syscall_lines_walk(&c->syscall_filter, true,
+				   &f->filter_allow_list, filter_line_word, f);
+}
+
+/* RestrictAddressFamilies=, merged as the filter merges it, then reported
+ * as systemd reports its set: for an allow list each class is good unless
+ * one of its families is allowed, for a deny list bad unless one is
+ * denied. */
 static void facts_families(struct facts *f, const struct config *c)
 {
-	const struct words *lines = &c->address_families;
-	bool allowed[AF_MAX] = {0}, allow_list = false, init = false;
+	bool allowed[ADDRESS_FAMILIES] = {0}, allow_list;
 
 	f->af_inet = f->af_unix = f->af_netlink = f->af_packet = f->af_other =
 		false;
-	if (!lines->n)
+	if (!address_families_merge(&c->address_families, allowed, &allow_list))
 		return;
-	for (size_t i = 0; i < lines->n; i++) {
-		const char *line = lines->v[i].s;
-		bool invert = line[0] == '~';
-		struct words w = {0};
-		const char *why;
-
-		/* "none": an empty allow list, and the next line chooses the
-		 * mode again (systemd's config_parse_address_families()). */
-		if (strcmp(line, "none") == 0) {
-			memset(allowed, 0, sizeof(allowed));
-			allow_list = true;
-			init = false;
-			continue;
-		}
-		if (!init) {
-			init = true;
-			allow_list = !invert;
-			for (int af = 0; af < AF_MAX; af++)
-				allowed[af] = invert;
-		}
-		if (split_words(invert ? line + 1 : line, &w, lines->v[i].at,
-				&why) < 0)
-			continue;
-		for (size_t j = 0; j < w.n; j++) {
-			int af = address_family(w.v[j].s);
-			if (af > 0 && af < AF_MAX)
-				allowed[af] = !invert;
-		}
-		words_clear(&w);
-	}
 	f->af_inet = f->af_unix = f->af_netlink = f->af_packet = f->af_other =
 		allow_list;
-	for (int af = 1; af < AF_MAX; af++) {
+	for (int af = 1; af < ADDRESS_FAMILIES; af++) {
 		bool *cls;
 		if (allowed[af] != allow_list)
 			continue; /* not in systemd's set */
