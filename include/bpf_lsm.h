@@ -14,6 +14,10 @@
  * program's map and this launch's set, made and filled in the plan; the
  * apply step only points the agent group's entry at it.
  */
+/* Where the program's link and map are pinned (bpffs). */
+#define BPF_LSM_PIN_DIR	 "/sys/fs/bpf/osapi-launch"
+#define BPF_LSM_PIN_LINK BPF_LSM_PIN_DIR "/file_open"
+
 struct bpf_lsm_plan {
 	bool on;
 	bool allow;   /* an allow list; else a deny list */
@@ -35,7 +39,6 @@ struct plan;
 void bpf_lsm_plan(struct plan *p, const struct config *c, struct diag *dg,
 		  enum step *step);
 void bpf_lsm_plan_free(struct bpf_lsm_plan *r);
-void bpf_lsm_print(FILE *out, const struct bpf_lsm_plan *r);
 /* The agent group's cgroup id, as bpf_get_current_cgroup_id() reads it
  * for its tasks; 0 on failure (errno set). */
 uint64_t bpf_lsm_cgroup_id(const char *dir);

@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
+#include "capability_names.h"
 #include "common.h"
 
 enum directive_id {
@@ -402,16 +403,10 @@ bool env_assignment_valid(const char *s);
 int parse_env_file(const char *text, const char *file, struct words *out,
 		   struct diag *dg);
 const char *rlimit_directive_name(int resource);
-const char *capability_name(int cap); /* "cap_net_raw" */
-int parse_errno(const char *v);	      /* "EPERM" or 0-4095 */
-int capability_last(void);
-/* Parsers of the BPF and user namespace directives, in their facility's
- * file; the table in src/parse/directives.c names them. */
+int parse_errno(const char *v); /* "EPERM" or 0-4095 */
+/* IPAddressAllow=, IPAddressDeny= (src/parse/ip_address.c), whose syntax
+ * is a file of its own; the table in src/parse/directives.c names it. */
 int p_ip_address(struct config *c, const struct directive *d, const char *v,
 		 struct origin at, struct diag *dg);
-int p_restrict_filesystems(struct config *c, const struct directive *d,
-			   const char *v, struct origin at, struct diag *dg);
-int p_private_users(struct config *c, const struct directive *d, const char *v,
-		    struct origin at, struct diag *dg);
 
 #endif

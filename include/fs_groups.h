@@ -22,5 +22,8 @@ extern const struct fs_type fs_types[];
 extern const size_t fs_type_count;
 extern const struct fs_group fs_groups[];
 extern const size_t fs_group_count;
+/* A type ("ext4") or group ("@network") by name; NULL: unknown. */
+const struct fs_type *fs_type_find(const char *name);
+const struct fs_group *fs_group_find(const char *name);
 
 #endif

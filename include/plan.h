@@ -19,6 +19,9 @@
  * and allocate; the apply steps only read this structure (const) so nothing
  * is parsed or allocated once the first privilege has been given up.
  */
+/* An LSM library's call that sets the label of the next exec. */
+typedef int exec_label_fn(const char *label);
+
 struct plan {
 	const struct config *cfg;
 
@@ -60,6 +63,7 @@ struct plan {
 	int nlimits;
 	int limit_resource[RLIM_NLIMITS];
 	struct rlimit limit_value[RLIM_NLIMITS];
+	const char *limit_name[RLIM_NLIMITS]; /* "LimitNOFILE", for messages */
 
 	mode_t umask;
 	const char *workdir; /* NULL: none configured and optional */
@@ -87,6 +91,11 @@ struct plan {
 	size_t lsm_errors;
 	const char *selinux_context;
 	const char *selinux_skipped;
+	/* The libraries' exec label setters, found by the plan (dlopen(3),
+	 * src/plan/apparmor.c, src/plan/selinux.c) when a label is set:
+	 * aa_change_onexec(3), setexeccon(3). */
+	exec_label_fn *apparmor_change_onexec;
+	exec_label_fn *selinux_setexeccon;
 
 	/* Opened before the drop, read back just before exec. */
 	int status_fd;
@@ -152,7 +161,8 @@ struct exec_dir_plan {
 	mode_t mode;
 	uid_t uid; /* root for ConfigurationDirectory= */
 	gid_t gid;
-	bool empty; /* RuntimeDirectoryPreserve=no: emptied first */
+	bool empty;	/* RuntimeDirectoryPreserve=no: emptied first */
+	enum step step; /* whose exit code a failure carries */
 };
 
 enum session_action {
@@ -160,6 +170,13 @@ enum session_action {
 	SESSION_NOTTY,	/* a process-group leader: TIOCNOTTY only */
 	SESSION_LEADER, /* already a session leader: TIOCNOTTY if any */
 };
+
+/* Collects the first error's step, whose exit code the launch ends with. */
+static inline void plan_fail(enum step *step, enum step s)
+{
+	if (*step == STEP__ALL)
+		*step = s;
+}
 
 /* Resolves c against this host.  Errors go to dg with the step whose exit
  * code they carry in *step; returns false on any. */
@@ -170,44 +187,93 @@ void plan_init(struct plan *p);
 /* For the --check and error paths, and the fuzzer: the launch never frees. */
 void plan_free(struct plan *p);
 
+/* --check: the plan as text and as JSON (src/report/check.c,
+ * src/report/check_json.c). */
 void plan_print(FILE *out, const struct plan *p, bool verbose);
 struct preflight;
 void plan_print_json(FILE *out, const struct plan *p, const struct diag *dg,
 		     const struct preflight *pf);
 
-const char *env_get(char *const *env, const char *name, size_t len);
-
-/* Planners of the reset steps: decide from the caller's state what the
- * apply steps change, open what they need while root. */
+/*
+ * The plan steps, one per facility, each in src/plan/<facility>.c and
+ * called by plan_build() in src/plan/plan.c.  They resolve the config
+ * against this host for the launch step of the same name
+ * (src/apply/<facility>.c); an error goes to dg with plan_fail().
+ */
+void credentials_plan(struct plan *p, const struct config *c, struct diag *dg,
+		      enum step *step);
+void capabilities_plan(struct plan *p, const struct config *c, struct diag *dg,
+		       enum step *step);
+void capabilities_drop_plan(struct plan *p, const struct config *c,
+			    struct diag *dg, enum step *step);
+void securebits_plan(struct plan *p, const struct config *c, struct diag *dg,
+		     enum step *step);
+void rlimits_plan(struct plan *p, const struct config *c, struct diag *dg,
+		  enum step *step);
+void seccomp_plan(struct plan *p, const struct config *c, struct diag *dg,
+		  enum step *step);
+void mdwe_plan(struct plan *p, const struct config *c);
+void exec_plan(struct plan *p, const struct config *c, char *const *cmdline,
+	       struct diag *dg, enum step *step);
+void apparmor_plan(struct plan *p, const struct config *c, struct diag *dg,
+		   enum step *step);
+void selinux_plan(struct plan *p, const struct config *c, struct diag *dg,
+		  enum step *step);
+void sandbox_exec_plan(struct plan *p, const struct config *c, struct diag *dg,
+		       enum step *step);
+void landlock_nnp_plan(struct plan *p);
+void verify_plan(struct plan *p, struct diag *dg, enum step *step);
+/* The reset steps: decide from the caller's state what the launch changes,
+ * open what it needs while root. */
 void session_plan(struct plan *p, struct diag *dg, enum step *step);
 void sched_plan(struct plan *p, struct diag *dg, enum step *step);
 void oom_plan(struct plan *p, struct diag *dg, enum step *step);
 void mempolicy_plan(struct plan *p);
 void prctl_plan(struct plan *p);
-/* Namespaces, RemoveIPC=, the capabilities ProtectClock= takes away
- * (src/plan/plan.c); the caller's session keyring (src/apply/keyring.c). */
+/* Namespaces, RemoveIPC=, the capabilities ProtectClock= takes away, the
+ * caller's session keyring (src/plan/namespaces.c). */
 void namespaces_plan(struct plan *p, const struct config *c, struct diag *dg,
 		     enum step *step);
-int32_t keyring_session_id(void);
 void userns_plan(struct plan *p, const struct config *c, struct diag *dg,
 		 enum step *step);
-/* RuntimeDirectory= and friends (src/apply/directories.c): the paths, owners
+/* RuntimeDirectory= and friends (src/plan/directories.c): the paths, owners
  * and modes, and the *_DIRECTORY environment variables. */
 void directories_plan(struct plan *p, struct diag *dg, enum step *step);
 void directories_plan_free(struct plan *p);
 const char *exec_dir_env_name(enum exec_dir t);
 const char *exec_dir_directive(enum exec_dir t);
-void directories_print(FILE *out, const struct plan *p);
-/* Whether the launcher holds cap in its effective set now (src/plan/plan.c). */
+/* Whether the launcher holds cap in its effective set now
+ * (src/plan/capabilities.c). */
 bool plan_has_cap(int cap);
 /* The timer slack every task starts from: init_task's 50 us. */
 #define TIMER_SLACK_DEFAULT_NS 50000UL
 
 /* Builds the target environment (src/plan/environ.c). */
+const char *env_get(char *const *env, const char *name, size_t len);
 char **environ_build(const struct config *c, const struct plan *p,
 		     char *const *caller_env, struct diag *dg);
-/* systemd's $VAR / ${VAR} substitution in ExecStart= words. */
+/* systemd's $VAR / ${VAR} substitution in ExecStart= words
+ * (src/plan/exec.c). */
 char **exec_argv_build(const struct config *c, char *const *env,
 		       struct diag *dg);
+
+/* LSM availability, for the plan and --check (src/plan/apparmor.c,
+ * src/plan/selinux.c).  Each returns NULL when the label can be applied,
+ * or a sentence saying why not. */
+const char *apparmor_unavailable(const char *profile, int *err);
+const char *selinux_unavailable(const char *context, int *err);
+bool apparmor_built(void);
+bool selinux_built(void);
+/* Load the optional library now (include/dl.h): NULL, or why not.  The
+ * unit tests call these to check every symbol resolves. */
+const char *apparmor_library(void);
+const char *selinux_library(void);
+/* -1: SELinux off or absent; -2: on, but libselinux cannot be loaded;
+ * else security_getenforce(). */
+int selinux_state(void);
+
+/* The session keyring's id, 0 when none (src/lib/keyring.c): the caller's
+ * in the plan, the new one in the launch's read-back. */
+int32_t keyring_session_id(void);
 
 #endif

@@ -27,13 +27,6 @@ static long keyctl(int op, unsigned long a, unsigned long b)
 	return syscall(SYS_keyctl, op, a, b, 0UL, 0UL);
 }
 
-int32_t keyring_session_id(void)
-{
-	long id = keyctl(KEYCTL_GET_KEYRING_ID,
-			 (unsigned long)(long)KEY_SPEC_SESSION_KEYRING, 0);
-	return id < 0 ? 0 : (int32_t)id;
-}
-
 void keyring_apply(const struct plan *p)
 {
 	int32_t links[4];

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <sys/prctl.h>
 
+#include "plan.h"
 #include "steps.h"
 
 #ifndef PR_SET_MDWE
@@ -18,11 +19,6 @@
  * launcher asks it to as well.  The flag lives in the mm, is inherited by
  * fork and kept across execve, and cannot be cleared.
  */
-bool mdwe_available(void)
-{
-	return prctl(PR_GET_MDWE, 0, 0, 0, 0) >= 0;
-}
-
 void mdwe_apply(const struct plan *p)
 {
 	if (!p->mdwe)

@@ -14,14 +14,6 @@
 #include "plan.h"
 #include "steps.h"
 
-void mempolicy_plan(struct plan *p)
-{
-	int mode;
-
-	/* ENOSYS: a kernel without CONFIG_NUMA, nothing to inherit. */
-	p->numa = syscall(SYS_get_mempolicy, &mode, NULL, 0UL, NULL, 0UL) == 0;
-}
-
 void mempolicy_apply(const struct plan *p)
 {
 	if (INJECT(STEP_NUMA) ||

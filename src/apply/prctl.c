@@ -29,17 +29,7 @@
 
 #ifndef PR_SET_MEMORY_MERGE
 #define PR_SET_MEMORY_MERGE 67
-#define PR_GET_MEMORY_MERGE 68
 #endif
-
-void prctl_plan(struct plan *p)
-{
-	/* EINVAL: a kernel without KSM's prctl, nothing to inherit. */
-	p->ksm = prctl(PR_GET_MEMORY_MERGE, 0, 0, 0, 0) >= 0;
-	/* Getting it needs CAP_SYS_RESOURCE as much as setting does; without
-	 * it (a container) nobody in it could have set it either. */
-	p->io_flusher = prctl(PR_GET_IO_FLUSHER, 0, 0, 0, 0) >= 0;
-}
 
 static void flag(int option, unsigned long arg, const char *what)
 {

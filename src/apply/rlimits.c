@@ -11,6 +11,6 @@ void rlimits_apply(const struct plan *p)
 		if (INJECT(STEP_RLIMITS) ||
 		    setrlimit(p->limit_resource[i], &p->limit_value[i]) < 0)
 			die(STEP_RLIMITS, errno, "setrlimit(%s) failed",
-			    rlimit_directive_name(p->limit_resource[i]));
+			    p->limit_name[i]);
 	}
 }

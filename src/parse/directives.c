@@ -15,6 +15,7 @@
 #include <linux/securebits.h>
 
 #include "config.h"
+#include "fs_groups.h"
 #include "syscall_names.h"
 
 /* An empty assignment resets a list, as in systemd. */
@@ -290,6 +291,9 @@ static int p_bool(struct config *c, const struct directive *d, const char *v,
 		break;
 	case D_PRIVATE_NETWORK:
 		c->private_network = b;
+		break;
+	case D_PRIVATE_USERS:
+		c->private_users = b;
 		break;
 	case D_REMOVE_IPC:
 		c->remove_ipc = b;
@@ -1409,6 +1413,43 @@ void config_free_process(struct config *c)
 	c->cpu_affinity = NULL;
 }
 
+/* RestrictFileSystems=. Every name is checked at its line; the line is kept as
+ * written, since what it does depends on which kind of line came first. */
+static int p_restrict_filesystems(struct config *c, const struct directive *d,
+				  const char *v, struct origin at,
+				  struct diag *dg)
+{
+	struct words w = {0};
+	const char *why = NULL;
+	int bad = 0;
+
+	if (!*v) {
+		words_clear(&c->restrict_filesystems);
+		return 0;
+	}
+	if (split_words(v[0] == '~' ? v + 1 : v, &w, at, &why) < 0) {
+		diag_add(dg, at, "%s=: %s", d->name, why ? why : "bad quoting");
+		words_clear(&w);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < w.n; i++) {
+		const char *s = w.v[i].s;
+		if (s[0] == '@' ? fs_group_find(s) != NULL
+				: fs_type_find(s) != NULL)
+			continue;
+		diag_add(dg, at,
+			 "%s=: \"%s\" is not a file system %s systemd 252 "
+			 "knows (osapi-launch.conf(5) lists them)",
+			 d->name, s, s[0] == '@' ? "group" : "type");
+		bad++;
+	}
+	words_clear(&w);
+	if (bad)
+		return -EINVAL;
+	words_push(&c->restrict_filesystems, v, strlen(v), at, false);
+	return 0;
+}
+
 /* ------------------------------------------------------------------------
  * Namespaces, procfs, devices and the keyring (src/apply/uts.c,
  * src/apply/ipcns.c, src/apply/netns.c, src/apply/keyring.c,
@@ -1629,7 +1670,7 @@ static const struct directive table[] = {
 	 "a network namespace with only the loopback device, up"},
 	{"PrivateTmp", D_PRIVATE_TMP, p_bool, 0,
 	 "mount: fresh /tmp and /var/tmp"},
-	{"PrivateUsers", D_PRIVATE_USERS, p_private_users, 0,
+	{"PrivateUsers", D_PRIVATE_USERS, p_bool, 0,
 	 "a user namespace mapping only root and User= to themselves"},
 	{"ProcSubset", D_PROC_SUBSET, p_ns_enum, 0,
 	 "mount: all, or pid (a procfs of process directories only)"},

@@ -147,31 +147,6 @@ fail:
 	return -EINVAL;
 }
 
-int capability_last(void)
-{
-	static int last = -1;
-
-	/* The running kernel's, which may know more than our headers: the
-	 * highest capability PR_CAPBSET_READ accepts (EINVAL above it).  A
-	 * binary search is six prctl() calls, cheaper in a launch than opening
-	 * /proc/sys/kernel/cap_last_cap, which libcap-ng has read already. */
-	if (last < 0) {
-		int lo = 0, hi = 63;
-
-		if (prctl(PR_CAPBSET_READ, 0, 0, 0, 0) < 0)
-			return last = CAP_LAST_CAP;
-		while (lo < hi) {
-			int mid = lo + (hi - lo + 1) / 2;
-			if (prctl(PR_CAPBSET_READ, (unsigned long)mid, 0, 0, 0) < 0)
-				hi = mid - 1;
-			else
-				lo = mid;
-		}
-		last = lo;
-	}
-	return last;
-}
-
 /* "CAP_NET_RAW", "cap_net_raw" or a number, as systemd accepts. */
 int parse_capability(const char *name)
 {
@@ -200,21 +175,6 @@ int parse_capability(const char *name)
 	if (cap < 0 || cap > capability_last())
 		return -EINVAL;
 	return cap;
-}
-
-const char *capability_name(int cap)
-{
-	static char buf[64];
-	const char *n = capng_capability_to_name((unsigned)cap);
-
-	/* libcap-ng returns "net_raw"; capabilities(7) and capsh say
-	 * "cap_net_raw". */
-	if (!n) {
-		snprintf(buf, sizeof(buf), "cap_%d", cap);
-		return buf;
-	}
-	snprintf(buf, sizeof(buf), "cap_%s", n);
-	return buf;
 }
 
 int parse_umask(const char *v, mode_t *out)

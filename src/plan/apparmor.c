@@ -1,11 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * AppArmorProfile=: the agent starts in the profile through an exec
- * transition (aa_change_onexec, as systemd does), not change_profile: the
- * label takes effect at execveat(), so the launcher's own remaining steps
- * are not confined by the agent's profile.  With no_new_privs the kernel
- * allows that transition from an unconfined task and refuses it from a
- * confined one, which is the safe way round.
+ * AppArmorProfile=: whether this host can apply the profile (AppArmor
+ * enabled, the profile loaded), for the exec transition the launch sets
+ * (src/apply/apparmor.c).
  *
  * libapparmor is opened only when the directive is set and the kernel has
  * AppArmor (include/dl.h), as systemd does too.
@@ -16,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "plan.h"
 #include "steps.h"
 
 #ifdef HAVE_APPARMOR
@@ -102,23 +100,9 @@ const char *apparmor_unavailable(const char *profile, int *err)
 	return NULL;
 }
 
-/* Runs before the uid change: libapparmor formats the attribute write with
- * an allocation, and nothing may allocate after the drop.  The plan loaded
- * the library whenever p->apparmor_profile is set. */
-void apparmor_apply(const struct plan *p)
+static exec_label_fn *change_onexec(void)
 {
-	if (!p->apparmor_profile)
-		return;
-	if (INJECT(STEP_APPARMOR) || !p_aa_change_onexec ||
-	    p_aa_change_onexec(p->apparmor_profile) < 0) {
-		int e = p_aa_change_onexec ? errno : ELIBACC;
-		die(STEP_APPARMOR, e, "aa_change_onexec(%s) failed: %s",
-		    p->apparmor_profile,
-		    e == ENOENT			? "profile not loaded"
-		    : e == EPERM || e == EACCES ? "permission denied"
-		    : e == ELIBACC		? "libapparmor is not loaded"
-						: "cannot set the exec label");
-	}
+	return p_aa_change_onexec;
 }
 #else
 /* A static build (meson -Dstatic=true, tools/build-static-musl) cannot
@@ -150,9 +134,34 @@ const char *apparmor_unavailable(const char *profile, int *err)
 	return APPARMOR_NOT_BUILT;
 }
 
-void apparmor_apply(const struct plan *p)
+static exec_label_fn *change_onexec(void)
 {
-	if (p->apparmor_profile)
-		die(STEP_APPARMOR, ENOTSUP, "%s", APPARMOR_NOT_BUILT);
+	return NULL;
 }
 #endif
+
+/* AppArmorProfile=: a profile this host has loaded, or a reason; "-" makes
+ * the reason a note.  The library stays loaded for the launch. */
+void apparmor_plan(struct plan *p, const struct config *c, struct diag *dg,
+		   enum step *step)
+{
+	int err = 0;
+	const char *why;
+
+	if (!c->apparmor_profile)
+		return;
+	why = apparmor_unavailable(c->apparmor_profile, &err);
+	if (!why) {
+		p->apparmor_profile = c->apparmor_profile;
+		p->apparmor_change_onexec = change_onexec();
+	} else if (c->apparmor_optional) {
+		p->apparmor_skipped = why;
+	} else {
+		diag_add(dg, c->at[D_APPARMOR_PROFILE],
+			 "AppArmorProfile=%s: %s (%s)", c->apparmor_profile,
+			 why, errno_name(err));
+		p->apparmor_unavailable = why;
+		p->lsm_errors++;
+		plan_fail(step, STEP_APPARMOR);
+	}
+}

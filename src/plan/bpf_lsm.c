@@ -40,70 +40,11 @@
 #endif
 
 #define BPFFS	       "/sys/fs/bpf"
-#define PIN_DIR	       BPFFS "/osapi-launch"
-#define PIN_LINK       PIN_DIR "/file_open"
-#define PIN_MAP	       PIN_DIR "/cgroup_fs"
+#define PIN_MAP	       BPF_LSM_PIN_DIR "/cgroup_fs"
 #define BPF_FS_MAGIC_  0xcafe4a11
 #define CGROUP2_MAGIC_ 0x63677270
 
 /* ------------------------------------------------------------- the names */
-
-static int cmp_type(const void *key, const void *elem)
-{
-	return strcmp(key, ((const struct fs_type *)elem)->name);
-}
-
-static const struct fs_type *type_find(const char *name)
-{
-	return bsearch(name, fs_types, fs_type_count, sizeof(*fs_types),
-		       cmp_type);
-}
-
-static int cmp_group(const void *key, const void *elem)
-{
-	return strcmp(key, ((const struct fs_group *)elem)->name);
-}
-
-static const struct fs_group *group_find(const char *name)
-{
-	return bsearch(name, fs_groups, fs_group_count, sizeof(*fs_groups),
-		       cmp_group);
-}
-
-/* Every name is checked at its line; the line is kept as written, since
- * what it does depends on which kind of line came first. */
-int p_restrict_filesystems(struct config *c, const struct directive *d,
-			   const char *v, struct origin at, struct diag *dg)
-{
-	struct words w = {0};
-	const char *why = NULL;
-	int bad = 0;
-
-	if (!*v) {
-		words_clear(&c->restrict_filesystems);
-		return 0;
-	}
-	if (split_words(v[0] == '~' ? v + 1 : v, &w, at, &why) < 0) {
-		diag_add(dg, at, "%s=: %s", d->name, why ? why : "bad quoting");
-		words_clear(&w);
-		return -EINVAL;
-	}
-	for (size_t i = 0; i < w.n; i++) {
-		const char *s = w.v[i].s;
-		if (s[0] == '@' ? group_find(s) != NULL : type_find(s) != NULL)
-			continue;
-		diag_add(dg, at,
-			 "%s=: \"%s\" is not a file system %s systemd 252 "
-			 "knows (osapi-launch.conf(5) lists them)",
-			 d->name, s, s[0] == '@' ? "group" : "type");
-		bad++;
-	}
-	words_clear(&w);
-	if (bad)
-		return -EINVAL;
-	words_push(&c->restrict_filesystems, v, strlen(v), at, false);
-	return 0;
-}
 
 /* systemd's merge: the first line decides the mode; a later line of the
  * same kind adds its names, one of the other kind removes them.  Names,
@@ -111,12 +52,12 @@ int p_restrict_filesystems(struct config *c, const struct directive *d,
 static void mark(bool *in, const char *name, bool add)
 {
 	if (name[0] == '@') {
-		const struct fs_group *g = group_find(name);
+		const struct fs_group *g = fs_group_find(name);
 		for (const char *const *m = g ? g->members : NULL; m && *m; m++)
 			mark(in, *m, add);
 		return;
 	}
-	const struct fs_type *t = type_find(name);
+	const struct fs_type *t = fs_type_find(name);
 	if (t)
 		in[t - fs_types] = add;
 }
@@ -176,36 +117,7 @@ static void resolve(struct bpf_lsm_plan *r, const bool *in)
 	qsort(r->magic, r->nmagic, sizeof(*r->magic), cmp_u32);
 }
 
-uint64_t bpf_lsm_cgroup_id(const char *dir)
-{
-	/* The kernfs file handle of a cgroup v2 directory is its id, the
-	 * value bpf_get_current_cgroup_id() returns (as systemd reads it). */
-	struct {
-		struct file_handle fh;
-		uint64_t id;
-	} h;
-	uint64_t id;
-	int mnt;
-
-	memset(&h, 0, sizeof(h));
-	h.fh.handle_bytes = sizeof(uint64_t);
-	if (name_to_handle_at(AT_FDCWD, dir, &h.fh, &mnt, 0) < 0)
-		return 0;
-	if (h.fh.handle_bytes != sizeof(uint64_t)) {
-		errno = EINVAL;
-		return 0;
-	}
-	memcpy(&id, h.fh.f_handle, sizeof(id));
-	return id;
-}
-
 /* -------------------------------------------------------------- the plan */
-
-static void fail(enum step *step, enum step s)
-{
-	if (*step == STEP__ALL)
-		*step = s;
-}
 
 #ifdef HAVE_BPF_LSM
 /* NULL when this kernel can run the program, else why not. */
@@ -249,13 +161,14 @@ static int pin_dir(struct bpf_lsm_plan *r, const char **what)
 			return -errno;
 		r->mounted = xstrdup(BPFFS);
 	}
-	*what = "mkdir " PIN_DIR;
-	if (mkdir(PIN_DIR, 0700) < 0 && errno != EEXIST)
+	*what = "mkdir " BPF_LSM_PIN_DIR;
+	if (mkdir(BPF_LSM_PIN_DIR, 0700) < 0 && errno != EEXIST)
 		return -errno;
-	if (lstat(PIN_DIR, &st) < 0)
+	if (lstat(BPF_LSM_PIN_DIR, &st) < 0)
 		return -errno;
 	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022)) {
-		*what = PIN_DIR " is not a directory writable by root alone";
+		*what = BPF_LSM_PIN_DIR
+			" is not a directory writable by root alone";
 		return -EPERM;
 	}
 	return 0;
@@ -290,7 +203,7 @@ static int program(struct bpf_lsm_plan *r, const char **what)
 		err = pin_dir(r, what);
 		if (err)
 			return err;
-		fd = bpf_obj_get(PIN_LINK);
+		fd = bpf_obj_get(BPF_LSM_PIN_LINK);
 		if (fd >= 0) {
 			r->prog_id = link_prog_id(fd);
 			close(fd);
@@ -303,7 +216,7 @@ static int program(struct bpf_lsm_plan *r, const char **what)
 			if (r->outer_fd >= 0)
 				close(r->outer_fd);
 			r->outer_fd = -1;
-			unlink(PIN_LINK);
+			unlink(BPF_LSM_PIN_LINK);
 		}
 	}
 	*what = "open the program";
@@ -333,8 +246,8 @@ static int program(struct bpf_lsm_plan *r, const char **what)
 		bpf_object__close(obj);
 		return err;
 	}
-	*what = "pin the link at " PIN_LINK;
-	err = bpf_link__pin(link, PIN_LINK);
+	*what = "pin the link at " BPF_LSM_PIN_LINK;
+	err = bpf_link__pin(link, BPF_LSM_PIN_LINK);
 	if (!err) {
 		r->prog_id = link_prog_id(bpf_link__fd(link));
 		r->outer_fd = fcntl(bpf_map__fd(map), F_DUPFD_CLOEXEC, 3);
@@ -439,14 +352,14 @@ void bpf_lsm_plan(struct plan *p, const struct config *c, struct diag *dg,
 		 "RestrictFileSystems=: this osapi-launch was built without "
 		 "the BPF LSM program (meson -Dbpf_lsm: libbpf, clang, "
 		 "bpftool and the kernel's BTF at build time)");
-	fail(step, STEP_CONFIG);
+	plan_fail(step, STEP_CONFIG);
 #else
 	const char *why = kernel_why(), *what = NULL;
 	int err;
 
 	if (why) {
 		diag_add(dg, at, "RestrictFileSystems=: %s", why);
-		fail(step, STEP_BPF_LSM);
+		plan_fail(step, STEP_BPF_LSM);
 		return;
 	}
 	r->group = p->cgroup.bpf_group;
@@ -456,7 +369,7 @@ void bpf_lsm_plan(struct plan *p, const struct config *c, struct diag *dg,
 			 "hierarchy (at /sys/fs/cgroup or "
 			 "/sys/fs/cgroup/unified): the BPF LSM program tells "
 			 "the agent's tasks by their cgroup v2 id");
-		fail(step, STEP_BPF_LSM);
+		plan_fail(step, STEP_BPF_LSM);
 		return;
 	}
 	err = program(r, &what);
@@ -467,7 +380,7 @@ void bpf_lsm_plan(struct plan *p, const struct config *c, struct diag *dg,
 	if (err) {
 		diag_add(dg, at, "RestrictFileSystems=: cannot %s (%s)", what,
 			 errno_name(-err));
-		fail(step, STEP_BPF_LSM);
+		plan_fail(step, STEP_BPF_LSM);
 		return;
 	}
 	clean_stale(r);
@@ -487,66 +400,4 @@ void bpf_lsm_plan_free(struct bpf_lsm_plan *r)
 	free(r->mounted);
 	memset(r, 0, sizeof(*r));
 	r->outer_fd = r->inner_fd = -1;
-}
-
-void bpf_lsm_print(FILE *out, const struct bpf_lsm_plan *r)
-{
-	if (!r->on)
-		return;
-	fprintf(out, "filesystems     %s:", r->allow ? "allow" : "deny");
-	for (size_t i = 0; i < r->nnames; i++)
-		fprintf(out, " %s", r->names[i]);
-	fprintf(out,
-		"%s\nfilesystems     BPF LSM program %u (%s), set map %u "
-		"for %s\n",
-		r->nnames ? "" : " (none: every open is refused)", r->prog_id,
-		r->loaded ? "loaded and pinned now" : PIN_LINK, r->inner_id,
-		r->group);
-	if (r->mounted)
-		fprintf(out, "filesystems     mounted bpffs on %s\n",
-			r->mounted);
-	if (r->stale)
-		fprintf(out,
-			"filesystems     removed %zu entries of groups "
-			"gone\n",
-			r->stale);
-}
-
-/* ------------------------------------------------------------------ apply */
-
-/*
- * Points the agent group's entry at the set the plan made: from now on
- * every open by a task of the group, this launcher's included, is
- * checked.  After cgroup_apply() made the group and moved the launcher in;
- * as root in the host's user namespace, which bpf(2) needs here
- * (kernel.unprivileged_bpf_disabled).
- */
-void bpf_lsm_apply(const struct plan *p)
-{
-	const struct bpf_lsm_plan *r = &p->rfs;
-	uint64_t cgroup;
-
-	if (!r->on)
-		return;
-#ifdef HAVE_BPF_LSM
-	if (INJECT(STEP_BPF_LSM))
-		die(STEP_BPF_LSM, errno, "RestrictFileSystems=: injected");
-	cgroup = bpf_lsm_cgroup_id(r->group);
-	if (!cgroup)
-		die(STEP_BPF_LSM, errno, "cannot read the cgroup id of %s",
-		    r->group);
-	if (bpf_map_update_elem(r->outer_fd, &cgroup, &r->inner_fd, BPF_ANY) <
-	    0)
-		die(STEP_BPF_LSM, errno,
-		    "RestrictFileSystems=: cannot set the file system list "
-		    "of %s",
-		    r->group);
-	verify_bpf_lsm(r, cgroup);
-	/* The pinned map keeps both: the agent gets neither descriptor. */
-	close(r->outer_fd);
-	close(r->inner_fd);
-#else
-	(void)cgroup;
-	die(STEP_BPF_LSM, ENOSYS, "RestrictFileSystems=: not built");
-#endif
 }

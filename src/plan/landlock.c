@@ -517,3 +517,15 @@ void landlock_scope_plan(struct plan *p)
 		l, "process isolation: no ptrace or memory access to processes "
 		   "outside the agent's Landlock domain");
 }
+
+/* Landlock, like seccomp, requires no_new_privs of a process without
+ * CAP_SYS_ADMIN (landlock_restrict_self(2)). */
+void landlock_nnp_plan(struct plan *p)
+{
+	if (p->sandbox.landlock.ruleset_fd >= 0 &&
+	    !(p->permitted & (1ULL << CAP_SYS_ADMIN)) && !p->no_new_privs) {
+		p->no_new_privs = true;
+		p->no_new_privs_implied = true;
+		p->no_new_privs_for_landlock = true;
+	}
+}

@@ -59,14 +59,3 @@ void oom_plan(struct plan *p, struct diag *dg, enum step *step)
 		}
 	}
 }
-
-void oom_apply(const struct plan *p)
-{
-	char buf[16];
-	int n = snprintf(buf, sizeof(buf), "%d\n", p->oom_score_adj);
-
-	if (INJECT(STEP_OOM) || pwrite(p->oom_fd, buf, (size_t)n, 0) != n)
-		die(STEP_OOM, errno,
-		    "writing %d to /proc/self/oom_score_adj failed",
-		    p->oom_score_adj);
-}

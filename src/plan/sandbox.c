@@ -292,3 +292,33 @@ void sandbox_plan_free(struct sandbox_plan *s)
 	mountns_plan_free(&s->mount);
 	sandbox_init(s);
 }
+
+/*
+ * What the exec itself needs from the sandbox: execve of /proc/self/fd/N
+ * when the filter denies execveat, and /dev/fd/N, which the kernel hands a
+ * script's interpreter.  Hidden, the launch would fail after --check said
+ * yes.
+ */
+void sandbox_exec_plan(struct plan *p, const struct config *c, struct diag *dg,
+		       enum step *step)
+{
+	const char *need[] = {"/proc", "/dev"};
+
+	if ((!p->seccomp.exec_call ||
+	     strcmp(p->seccomp.exec_call, "execve") != 0) &&
+	    !p->exec_is_script)
+		return;
+	for (size_t i = 0; i < 2; i++)
+		if ((i == 0 || p->exec_is_script) &&
+		    !sandbox_readable(&p->sandbox, need[i])) {
+			diag_add(dg, c->at[D_INACCESSIBLE_PATHS],
+				 "%s must stay readable: %s", need[i],
+				 p->exec_is_script
+					 ? "a script's interpreter opens "
+					   "/dev/fd/N (/proc/self/fd/N)"
+					 : "SystemCallFilter= denies "
+					   "execveat, so the agent is executed "
+					   "as /proc/self/fd/N");
+			plan_fail(step, STEP_CONFIG);
+		}
+}

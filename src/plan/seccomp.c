@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sched.h>
@@ -1022,4 +1023,40 @@ void seccomp_plan_free(struct seccomp_plan *s)
 		free(s->syscalls[i].name);
 	free(s->syscalls);
 	memset(s, 0, sizeof(*s));
+}
+
+/* The filters, and what the launch needs of them: the call its own exec
+ * goes through, write(2) for its last message, the native ABI.  Any
+ * seccomp directive implies no_new_privs when the target lacks
+ * CAP_SYS_ADMIN, as under systemd: the kernel requires one or the other to
+ * load a filter. */
+void seccomp_plan(struct plan *p, const struct config *c, struct diag *dg,
+		  enum step *step)
+{
+	if (!seccomp_plan_build(&p->seccomp, c, dg))
+		plan_fail(step, STEP_PLAN_SECCOMP);
+	p->seccomp.exec_call = seccomp_exec_call(c);
+	p->seccomp.write_ok = seccomp_config_allows(c, "write");
+	if (c->syscall_archs.n && !seccomp_covers_native(&p->seccomp)) {
+		diag_add(
+			dg, c->at[D_SYSTEM_CALL_ARCHITECTURES],
+			"SystemCallArchitectures= leaves out the native ABI, "
+			"which the launcher's own exec of the agent uses after "
+			"the filter is loaded: it would be killed (SIGSYS); "
+			"add \"native\"");
+		plan_fail(step, STEP_CONFIG);
+	}
+	if (!p->seccomp.exec_call) {
+		diag_add(dg, c->at[D_SYSTEM_CALL_FILTER],
+			 "SystemCallFilter= denies both execveat and execve: "
+			 "the launcher executes the agent with one of them "
+			 "after the filter is loaded (as systemd needs "
+			 "execve), so the agent could never start");
+		plan_fail(step, STEP_CONFIG);
+	}
+	if (p->seccomp.n && !(p->permitted & (1ULL << CAP_SYS_ADMIN)) &&
+	    !p->no_new_privs) {
+		p->no_new_privs = true;
+		p->no_new_privs_implied = true;
+	}
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * SELinuxContext=: the exec context (setexeccon(3)), applied at execveat()
- * like the AppArmor label, so the launcher itself never runs in the agent's
- * domain.
+ * SELinuxContext=: whether this host can apply the context (SELinux
+ * enabled, the context valid in its policy), for the exec context the
+ * launch sets (src/apply/selinux.c); and SELinux's state, for preflight.
  *
  * libselinux is opened only when SELinux is mounted and the directive (or
  * --check) asks about it (include/dl.h).
@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <sys/vfs.h>
 
+#include "plan.h"
 #include "steps.h"
 
 #ifdef HAVE_SELINUX
@@ -94,16 +95,9 @@ const char *selinux_unavailable(const char *context, int *err)
 	return NULL;
 }
 
-/* Before the uid change: libselinux may allocate.  The plan loaded the
- * library whenever p->selinux_context is set. */
-void selinux_apply(const struct plan *p)
+static exec_label_fn *setexeccon_fn(void)
 {
-	if (!p->selinux_context)
-		return;
-	if (INJECT(STEP_SELINUX) || !p_setexeccon ||
-	    p_setexeccon(p->selinux_context) < 0)
-		die(STEP_SELINUX, p_setexeccon ? errno : ELIBACC,
-		    "setexeccon(%s) failed", p->selinux_context);
+	return p_setexeccon;
 }
 #else
 /* A static build (meson -Dstatic=true, tools/build-static-musl) cannot
@@ -140,9 +134,34 @@ const char *selinux_unavailable(const char *context, int *err)
 	return SELINUX_NOT_BUILT;
 }
 
-void selinux_apply(const struct plan *p)
+static exec_label_fn *setexeccon_fn(void)
 {
-	if (p->selinux_context)
-		die(STEP_SELINUX, ENOTSUP, "%s", SELINUX_NOT_BUILT);
+	return NULL;
 }
 #endif
+
+/* SELinuxContext=: a context valid in the loaded policy, or a reason; "-"
+ * makes the reason a note.  The library stays loaded for the launch. */
+void selinux_plan(struct plan *p, const struct config *c, struct diag *dg,
+		  enum step *step)
+{
+	int err = 0;
+	const char *why;
+
+	if (!c->selinux_context)
+		return;
+	why = selinux_unavailable(c->selinux_context, &err);
+	if (!why) {
+		p->selinux_context = c->selinux_context;
+		p->selinux_setexeccon = setexeccon_fn();
+	} else if (c->selinux_optional) {
+		p->selinux_skipped = why;
+	} else {
+		diag_add(dg, c->at[D_SELINUX_CONTEXT],
+			 "SELinuxContext=%s: %s (%s)", c->selinux_context, why,
+			 errno_name(err));
+		p->selinux_unavailable = why;
+		p->lsm_errors++;
+		plan_fail(step, STEP_SELINUX);
+	}
+}

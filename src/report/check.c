@@ -98,6 +98,44 @@ static void ns_print(FILE *out, const struct plan *p, bool json)
 	fputc('\n', out);
 }
 
+/* RuntimeDirectory= and friends, one line each. */
+static void directories_print(FILE *out, const struct plan *p)
+{
+	for (size_t i = 0; i < p->ndirs; i++) {
+		const struct exec_dir_plan *d = &p->dirs[i];
+		fprintf(out,
+			"directory       %s  mode %04o, owner %u:%u%s  [%s]\n",
+			d->path, (unsigned)d->mode, (unsigned)d->uid,
+			(unsigned)d->gid,
+			d->empty ? ", emptied if left over" : "",
+			exec_dir_directive(d->type));
+	}
+}
+
+/* RestrictFileSystems=: the set, the program and its map. */
+static void bpf_lsm_print(FILE *out, const struct bpf_lsm_plan *r)
+{
+	if (!r->on)
+		return;
+	fprintf(out, "filesystems     %s:", r->allow ? "allow" : "deny");
+	for (size_t i = 0; i < r->nnames; i++)
+		fprintf(out, " %s", r->names[i]);
+	fprintf(out,
+		"%s\nfilesystems     BPF LSM program %u (%s), set map %u "
+		"for %s\n",
+		r->nnames ? "" : " (none: every open is refused)", r->prog_id,
+		r->loaded ? "loaded and pinned now" : BPF_LSM_PIN_LINK,
+		r->inner_id, r->group);
+	if (r->mounted)
+		fprintf(out, "filesystems     mounted bpffs on %s\n",
+			r->mounted);
+	if (r->stale)
+		fprintf(out,
+			"filesystems     removed %zu entries of groups "
+			"gone\n",
+			r->stale);
+}
+
 void plan_print(FILE *out, const struct plan *p, bool verbose)
 {
 	const struct config *c = p->cfg;

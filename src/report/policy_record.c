@@ -356,37 +356,6 @@ void policy_record_build(struct policy_record *r, const struct plan *p,
 					(int)getpid(), r->line);
 }
 
-static const struct policy_record *active;
-
-void policy_record_activate(const struct policy_record *r)
-{
-	active = r;
-}
-
-void policy_record_emit(void)
-{
-	const struct policy_record *r = active;
-
-	if (!r || !r->line)
-		return;
-	if (r->syslog_fd >= 0 &&
-	    send(r->syslog_fd, r->datagram, strlen(r->datagram), 0) < 0) {
-		/* Best effort, like any syslog(3) call: the daemon may be
-		 * gone; the launch does not depend on it. */
-	}
-	if (r->fd >= 0) {
-		struct iovec iov[2] = {
-			{.iov_base = r->line, .iov_len = strlen(r->line)},
-			{.iov_base = (void *)"\n", .iov_len = 1},
-		};
-		/* One writev, so concurrent launches do not interleave lines
-		 * on an O_APPEND file. */
-		if (writev(r->fd, iov, 2) < 0)
-			die(STEP_VERIFY, errno,
-			    "writing the policy record to fd %d failed", r->fd);
-	}
-}
-
 void policy_record_free(struct policy_record *r)
 {
 	free(r->line);
