@@ -193,6 +193,8 @@ void plan_print(FILE *out, const struct plan *p, bool verbose);
 struct preflight;
 void plan_print_json(FILE *out, const struct plan *p, const struct diag *dg,
 		     const struct preflight *pf);
+/* "file:line" of a directive, or "default" (src/report/check.c). */
+const char *origin_text(const struct origin *at, char *buf, size_t len);
 
 /*
  * The plan steps, one per facility, each in src/plan/<facility>.c and
