@@ -9,11 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common.h"
 #include "syscall_groups.h"
 
-/* clang-format off: the table is generated, one name per line. */
-
+/* The table is generated: one name a line. */
+/* clang-format off */
 static const char *const g0[] = {
 	"io_cancel",
 	"io_destroy",
@@ -29,14 +28,35 @@ static const char *const g0[] = {
 };
 
 static const char *const g1[] = {
-	"_llseek",  "close",   "close_range", "dup",	 "dup2",     "dup3",
-	"lseek",    "pread64", "preadv",      "preadv2", "pwrite64", "pwritev",
-	"pwritev2", "read",    "readv",	      "write",	 "writev",   NULL,
+	"_llseek",
+	"close",
+	"close_range",
+	"dup",
+	"dup2",
+	"dup3",
+	"lseek",
+	"pread64",
+	"preadv",
+	"preadv2",
+	"pwrite64",
+	"pwritev",
+	"pwritev2",
+	"read",
+	"readv",
+	"write",
+	"writev",
+	NULL,
 };
 
 static const char *const g2[] = {
-	"chown",    "chown32", "fchown",   "fchown32",
-	"fchownat", "lchown",  "lchown32", NULL,
+	"chown",
+	"chown32",
+	"fchown",
+	"fchown32",
+	"fchownat",
+	"lchown",
+	"lchown32",
+	NULL,
 };
 
 static const char *const g3[] = {
@@ -50,7 +70,12 @@ static const char *const g3[] = {
 };
 
 static const char *const g4[] = {
-	"modify_ldt", "subpage_prot", "switch_endian", "vm86", "vm86old", NULL,
+	"modify_ldt",
+	"subpage_prot",
+	"switch_endian",
+	"vm86",
+	"vm86old",
+	NULL,
 };
 
 static const char *const g5[] = {
@@ -213,11 +238,24 @@ static const char *const g7[] = {
 };
 
 static const char *const g8[] = {
-	"_newselect",	  "epoll_create", "epoll_create1", "epoll_ctl",
-	"epoll_ctl_old",  "epoll_pwait",  "epoll_pwait2",  "epoll_wait",
-	"epoll_wait_old", "eventfd",	  "eventfd2",	   "poll",
-	"ppoll",	  "ppoll_time64", "pselect6",	   "pselect6_time64",
-	"select",	  NULL,
+	"_newselect",
+	"epoll_create",
+	"epoll_create1",
+	"epoll_ctl",
+	"epoll_ctl_old",
+	"epoll_pwait",
+	"epoll_pwait2",
+	"epoll_wait",
+	"epoll_wait_old",
+	"eventfd",
+	"eventfd2",
+	"poll",
+	"ppoll",
+	"ppoll_time64",
+	"pselect6",
+	"pselect6_time64",
+	"select",
+	NULL,
 };
 
 static const char *const g9[] = {
@@ -779,7 +817,12 @@ static const char *const g11[] = {
 };
 
 static const char *const g12[] = {
-	"mlock", "mlock2", "mlockall", "munlock", "munlockall", NULL,
+	"mlock",
+	"mlock2",
+	"mlockall",
+	"munlock",
+	"munlockall",
+	NULL,
 };
 
 static const char *const g13[] = {
@@ -790,18 +833,45 @@ static const char *const g13[] = {
 };
 
 static const char *const g14[] = {
-	"chroot", "fsconfig",	   "fsmount",	 "fsopen",    "fspick",
-	"mount",  "mount_setattr", "move_mount", "open_tree", "pivot_root",
-	"umount", "umount2",	   NULL,
+	"chroot",
+	"fsconfig",
+	"fsmount",
+	"fsopen",
+	"fspick",
+	"mount",
+	"mount_setattr",
+	"move_mount",
+	"open_tree",
+	"pivot_root",
+	"umount",
+	"umount2",
+	NULL,
 };
 
 static const char *const g15[] = {
-	"accept",      "accept4",     "bind",	    "connect",
-	"getpeername", "getsockname", "getsockopt", "listen",
-	"recv",	       "recvfrom",    "recvmmsg",   "recvmmsg_time64",
-	"recvmsg",     "send",	      "sendmmsg",   "sendmsg",
-	"sendto",      "setsockopt",  "shutdown",   "socket",
-	"socketcall",  "socketpair",  NULL,
+	"accept",
+	"accept4",
+	"bind",
+	"connect",
+	"getpeername",
+	"getsockname",
+	"getsockopt",
+	"listen",
+	"recv",
+	"recvfrom",
+	"recvmmsg",
+	"recvmmsg_time64",
+	"recvmsg",
+	"send",
+	"sendmmsg",
+	"sendmsg",
+	"sendto",
+	"setsockopt",
+	"shutdown",
+	"socket",
+	"socketcall",
+	"socketpair",
+	NULL,
 };
 
 static const char *const g16[] = {
@@ -843,17 +913,38 @@ static const char *const g17[] = {
 };
 
 static const char *const g18[] = {
-	"@chown",	 "@clock",	"@module",
-	"@raw-io",	 "@reboot",	"@swap",
-	"_sysctl",	 "acct",	"bpf",
-	"capset",	 "chroot",	"fanotify_init",
-	"fanotify_mark", "nfsservctl",	"open_by_handle_at",
-	"pivot_root",	 "quotactl",	"quotactl_fd",
-	"setdomainname", "setfsuid",	"setfsuid32",
-	"setgroups",	 "setgroups32", "sethostname",
-	"setresuid",	 "setresuid32", "setreuid",
-	"setreuid32",	 "setuid",	"setuid32",
-	"vhangup",	 NULL,
+	"@chown",
+	"@clock",
+	"@module",
+	"@raw-io",
+	"@reboot",
+	"@swap",
+	"_sysctl",
+	"acct",
+	"bpf",
+	"capset",
+	"chroot",
+	"fanotify_init",
+	"fanotify_mark",
+	"nfsservctl",
+	"open_by_handle_at",
+	"pivot_root",
+	"quotactl",
+	"quotactl_fd",
+	"setdomainname",
+	"setfsuid",
+	"setfsuid32",
+	"setgroups",
+	"setgroups32",
+	"sethostname",
+	"setresuid",
+	"setresuid32",
+	"setreuid",
+	"setreuid32",
+	"setuid",
+	"setuid32",
+	"vhangup",
+	NULL,
 };
 
 static const char *const g19[] = {
@@ -918,17 +1009,39 @@ static const char *const g22[] = {
 };
 
 static const char *const g23[] = {
-	"setgid",     "setgid32",   "setgroups",   "setgroups32", "setregid",
-	"setregid32", "setresgid",  "setresgid32", "setresuid",	  "setresuid32",
-	"setreuid",   "setreuid32", "setuid",	   "setuid32",	  NULL,
+	"setgid",
+	"setgid32",
+	"setgroups",
+	"setgroups32",
+	"setregid",
+	"setregid32",
+	"setresgid",
+	"setresgid32",
+	"setresuid",
+	"setresuid32",
+	"setreuid",
+	"setreuid32",
+	"setuid",
+	"setuid32",
+	NULL,
 };
 
 static const char *const g24[] = {
-	"rt_sigaction",	 "rt_sigpending",   "rt_sigprocmask",
-	"rt_sigsuspend", "rt_sigtimedwait", "rt_sigtimedwait_time64",
-	"sigaction",	 "sigaltstack",	    "signal",
-	"signalfd",	 "signalfd4",	    "sigpending",
-	"sigprocmask",	 "sigsuspend",	    NULL,
+	"rt_sigaction",
+	"rt_sigpending",
+	"rt_sigprocmask",
+	"rt_sigsuspend",
+	"rt_sigtimedwait",
+	"rt_sigtimedwait_time64",
+	"sigaction",
+	"sigaltstack",
+	"signal",
+	"signalfd",
+	"signalfd4",
+	"sigpending",
+	"sigprocmask",
+	"sigsuspend",
+	NULL,
 };
 
 static const char *const g25[] = {
@@ -938,8 +1051,14 @@ static const char *const g25[] = {
 };
 
 static const char *const g26[] = {
-	"fdatasync",	    "fsync",  "msync", "sync", "sync_file_range",
-	"sync_file_range2", "syncfs", NULL,
+	"fdatasync",
+	"fsync",
+	"msync",
+	"sync",
+	"sync_file_range",
+	"sync_file_range2",
+	"syncfs",
+	NULL,
 };
 
 static const char *const g27[] = {
@@ -1033,8 +1152,7 @@ static const struct syscall_group groups[] = {
 	{"@chown", "Change ownership of files and directories", g2},
 	{"@clock", "Change the system time", g3},
 	{"@cpu-emulation", "System calls for CPU emulation functionality", g4},
-	{"@debug",
-	 "Debugging, performance monitoring and tracing functionality", g5},
+	{"@debug", "Debugging, performance monitoring and tracing functionality", g5},
 	{"@default", "System calls that are always permitted", g6},
 	{"@file-system", "File system operations", g7},
 	{"@io-event", "Event loop system calls", g8},
@@ -1044,14 +1162,10 @@ static const struct syscall_group groups[] = {
 	{"@memlock", "Memory locking control", g12},
 	{"@module", "Loading and unloading of kernel modules", g13},
 	{"@mount", "Mounting and unmounting of file systems", g14},
-	{"@network-io",
-	 "Network or Unix socket IO, should not be needed if not network "
-	 "facing",
-	 g15},
+	{"@network-io", "Network or Unix socket IO, should not be needed if not network facing", g15},
 	{"@obsolete", "Unusual, obsolete or unimplemented system calls", g16},
 	{"@pkey", "System calls used for memory protection keys", g17},
-	{"@privileged", "All system calls which need super-user capabilities",
-	 g18},
+	{"@privileged", "All system calls which need super-user capabilities", g18},
 	{"@process", "Process control, execution, namespacing operations", g19},
 	{"@raw-io", "Raw I/O port access", g20},
 	{"@reboot", "Reboot and reboot preparation/kexec", g21},
@@ -1115,72 +1229,4 @@ int syscall_group_expand(const char *name, int (*fn)(const char *, void *),
 	const struct syscall_group *g = syscall_group_find(name);
 
 	return g ? expand(g, 0, fn, ud) : -1;
-}
-
-struct names {
-	const char **v;
-	size_t n;
-};
-
-static int collect(const char *name, void *ud)
-{
-	struct names *ns = ud;
-
-	for (size_t i = 0; i < ns->n; i++)
-		if (strcmp(ns->v[i], name) == 0)
-			return 0;
-	ns->v = xrealloc(ns->v, (ns->n + 1) * sizeof(*ns->v));
-	ns->v[ns->n++] = name;
-	return 0;
-}
-
-static int cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static int print_group(FILE *out, const struct syscall_group *g, bool expand,
-		       bool first)
-{
-	if (!first)
-		fputc('\n', out);
-	fprintf(out, "%s\n", g->name);
-	if (expand) {
-		struct names ns = {0};
-		if (syscall_group_expand(g->name, collect, &ns) < 0) {
-			free(ns.v);
-			return -1;
-		}
-		if (ns.n)
-			qsort(ns.v, ns.n, sizeof(*ns.v), cmp_name);
-		for (size_t i = 0; i < ns.n; i++)
-			fprintf(out, "    %s\n", ns.v[i]);
-		free(ns.v);
-		return 0;
-	}
-	fprintf(out, "    # %s\n", g->help);
-	for (const char *const *m = g->members; *m; m++)
-		fprintf(out, "    %s\n", *m);
-	return 0;
-}
-
-int syscall_groups_print(FILE *out, char *const *names, bool expand)
-{
-	if (!names[0]) {
-		for (size_t i = 0; i < syscall_group_count(); i++)
-			if (print_group(out, &groups[i], expand, i == 0) < 0)
-				return 1;
-		return 0;
-	}
-	for (size_t i = 0; names[i]; i++) {
-		const struct syscall_group *g = syscall_group_find(names[i]);
-		if (!g) {
-			fprintf(stderr, "osapi-launch: unknown group %s\n",
-				names[i]);
-			return 78;
-		}
-		if (print_group(out, g, expand, i == 0) < 0)
-			return 1;
-	}
-	return 0;
 }

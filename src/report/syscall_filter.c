@@ -1,3 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * --syscall-filter [--expand] [@GROUP...]: systemd's groups as
+ * `systemd-analyze syscall-filter` lists them, from the table the filters
+ * are built from (src/lib/syscall_groups.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "syscall_groups.h"
 
 struct names {
 	const char **v;
@@ -50,7 +61,8 @@ int syscall_groups_print(FILE *out, char *const *names, bool expand)
 {
 	if (!names[0]) {
 		for (size_t i = 0; i < syscall_group_count(); i++)
-			if (print_group(out, &groups[i], expand, i == 0) < 0)
+			if (print_group(out, syscall_group_at(i), expand,
+					i == 0) < 0)
 				return 1;
 		return 0;
 	}
