@@ -152,6 +152,7 @@ struct words {
 void words_push(struct words *w, const char *s, size_t len, struct origin at,
 		bool optional);
 void words_clear(struct words *w);
+bool words_contain(const struct words *w, const char *s);
 
 /* Collected configuration errors: all are reported in one run, as doas does. */
 struct diag {

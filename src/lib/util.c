@@ -82,6 +82,14 @@ void words_clear(struct words *w)
 	w->n = 0;
 }
 
+bool words_contain(const struct words *w, const char *s)
+{
+	for (size_t i = 0; i < w->n; i++)
+		if (strcmp(w->v[i].s, s) == 0)
+			return true;
+	return false;
+}
+
 void diag_add(struct diag *d, struct origin at, const char *fmt, ...)
 {
 	va_list ap;

@@ -362,6 +362,67 @@ bool env_assignment_valid(const char *s)
 	return eq && env_name_valid(s, (size_t)(eq - s));
 }
 
+/* A quoted value, from its opening quote, into value: "..." takes
+ * backslash escapes, and either goes on across newlines; only blanks may
+ * follow the closing quote.  Returns the end of its last line. */
+static const char *quoted_value(const char *p, char *value, size_t *n,
+				unsigned *lineno, struct origin at,
+				struct diag *dg, int *errors)
+{
+	const char *eol;
+	char q = *p++;
+
+	for (;;) {
+		if (!*p) {
+			diag_add(dg, at, "unbalanced quoting");
+			(*errors)++;
+			break;
+		}
+		if (*p == q) {
+			p++;
+			break;
+		}
+		if (*p == '\n')
+			(*lineno)++;
+		if (q == '"' && *p == '\\' && p[1]) {
+			if (p[1] != '\n')
+				value[(*n)++] = p[1];
+			else
+				(*lineno)++;
+			p += 2;
+			continue;
+		}
+		value[(*n)++] = *p++;
+	}
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p && *p != '\n') {
+		diag_add(dg, at, "text after the closing quote");
+		(*errors)++;
+	}
+	eol = strchr(p, '\n');
+	return eol ? eol : p + strlen(p);
+}
+
+/* An unquoted value: the rest of the line, a backslash-newline going on to
+ * the next, trailing blanks cut.  Returns where it ends. */
+static const char *plain_value(const char *p, char *value, size_t *n,
+			       unsigned *lineno)
+{
+	for (; *p && *p != '\n'; p++) {
+		if (p[0] == '\\' && p[1] == '\n') {
+			/* continuation: the value goes on */
+			(*lineno)++;
+			p++;
+			continue;
+		}
+		value[(*n)++] = *p;
+	}
+	while (*n && isspace((unsigned char)value[*n - 1]))
+		(*n)--;
+	return p;
+}
+
 /*
  * EnvironmentFile= format (systemd.exec(5)): NAME=VALUE lines, "#" and ";"
  * comments, optional "export ", single or double quotes around the value,
@@ -410,55 +471,11 @@ int parse_env_file(const char *text, const char *file, struct words *out,
 		while (p < eol && (*p == ' ' || *p == '\t'))
 			p++;
 		val = p;
-		if (*val == '"' || *val == '\'') {
-			char q = *val;
-			p = val + 1;
-			for (;;) {
-				if (!*p) {
-					diag_add(dg, at, "unbalanced quoting");
-					errors++;
-					break;
-				}
-				if (*p == q) {
-					p++;
-					break;
-				}
-				if (*p == '\n')
-					lineno++;
-				if (q == '"' && *p == '\\' && p[1]) {
-					if (p[1] != '\n')
-						value[n++] = p[1];
-					else
-						lineno++;
-					p += 2;
-					continue;
-				}
-				value[n++] = *p++;
-			}
-			while (*p == ' ' || *p == '\t')
-				p++;
-			if (*p && *p != '\n') {
-				diag_add(dg, at,
-					 "text after the closing quote");
-				errors++;
-			}
-			eol = strchr(p, '\n');
-			if (!eol)
-				eol = p + strlen(p);
-		} else {
-			for (p = val; *p && *p != '\n'; p++) {
-				if (p[0] == '\\' && p[1] == '\n') {
-					/* continuation: the value goes on */
-					lineno++;
-					p++;
-					continue;
-				}
-				value[n++] = *p;
-			}
-			eol = p;
-			while (n && isspace((unsigned char)value[n - 1]))
-				n--;
-		}
+		if (*val == '"' || *val == '\'')
+			eol = quoted_value(val, value, &n, &lineno, at, dg,
+					   &errors);
+		else
+			eol = plain_value(val, value, &n, &lineno);
 		{
 			char *assign = xasprintf("%.*s=%.*s", (int)nlen, name,
 						 (int)n, value);
