@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common.h"
+#include "die.h"
 
 /*
  * The cgroup programs the launcher writes itself, instruction by

@@ -6,7 +6,8 @@
 #include <sys/types.h>
 
 #include "capability_names.h"
-#include "common.h"
+#include "die.h"
+#include "util.h"
 
 enum directive_id {
 	D_AMBIENT_CAPABILITIES,

@@ -6,10 +6,12 @@
  * does.  Aliases (EWOULDBLOCK, EDEADLOCK, ENOTSUP) are left out: glibc
  * names those numbers EAGAIN, EDEADLK and EOPNOTSUPP too.
  */
-#include "common.h"
+#include <errno.h>
+#include <stddef.h>
+
+#include "die.h"
 
 #ifndef __GLIBC__
-#include <errno.h>
 
 const char *osapi_strerrorname(int err)
 {

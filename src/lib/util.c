@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common.h"
+#include "die.h"
+#include "util.h"
 
 static _Noreturn void out_of_memory(void)
 {

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-#ifndef OSAPI_LAUNCH_COMMON_H
-#define OSAPI_LAUNCH_COMMON_H
+#ifndef OSAPI_LAUNCH_DIE_H
+#define OSAPI_LAUNCH_DIE_H
 
-#include <stdarg.h>
 #include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
+#include <stdint.h> /* and with it the C library's features.h: __GLIBC__ */
+
+/* How every stage ends on an error: the launch steps, their exit codes
+ * and die() (src/lib/die.c).  Allocation and diagnostics are util.h's. */
 
 /*
  * Exit codes.  Where systemd.exec(5) has a code for the same failure we use
@@ -132,46 +133,7 @@ int step_by_name(const char *name);
 _Noreturn void die(enum step s, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Where a value came from, for messages and --check --json. */
-struct origin {
-	const char *file; /* NULL: built-in default or command line */
-	unsigned line;
-};
-
-struct word {
-	char *s;
-	struct origin at;
-	bool optional; /* systemd's "-" prefix */
-};
-
-struct words {
-	struct word *v;
-	size_t n;
-};
-
-void words_push(struct words *w, const char *s, size_t len, struct origin at,
-		bool optional);
-void words_clear(struct words *w);
-bool words_contain(const struct words *w, const char *s);
-
-/* Collected configuration errors: all are reported in one run, as doas does. */
-struct diag {
-	char **msg;
-	size_t n;
-};
-
-void diag_add(struct diag *d, struct origin at, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-void diag_print(const struct diag *d);
-void diag_free(struct diag *d);
-
-void *xmalloc(size_t n);
-void *xcalloc(size_t n, size_t size);
-void *xrealloc(void *p, size_t n);
-char *xstrdup(const char *s);
-char *xstrndup(const char *s, size_t n);
-char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
+/* "EPERM" for EPERM, "unknown errno" for a number with no name. */
 const char *errno_name(int err);
 
 #ifndef __GLIBC__
