@@ -43,6 +43,14 @@ static void env_set(struct env *e, const char *assignment)
 	e->v[e->n] = NULL;
 }
 
+static void env_set_to(struct env *e, const char *name, const char *value)
+{
+	char *s = xasprintf("%s=%s", name, value);
+
+	env_set(e, s);
+	free(s);
+}
+
 /* "NAME" removes any NAME; "NAME=value" removes it only with that value. */
 static void env_unset(struct env *e, const char *what)
 {
@@ -76,25 +84,16 @@ char **environ_build(const struct config *c, const struct plan *p,
 		     char *const *caller_env, struct diag *dg)
 {
 	struct env e = {0};
-	char *s;
 
 	e.v = xcalloc(1, sizeof(*e.v));
 	/* systemd's default search path, /usr/sbin and /sbin included: the
 	 * agent's providers run sysctl, useradd and the like by name. */
 	env_set(&e, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
 		    "/sbin:/bin");
-	s = xasprintf("HOME=%s", p->home);
-	env_set(&e, s);
-	free(s);
-	s = xasprintf("USER=%s", p->user_name);
-	env_set(&e, s);
-	free(s);
-	s = xasprintf("LOGNAME=%s", p->user_name);
-	env_set(&e, s);
-	free(s);
-	s = xasprintf("SHELL=%s", p->shell);
-	env_set(&e, s);
-	free(s);
+	env_set_to(&e, "HOME", p->home);
+	env_set_to(&e, "USER", p->user_name);
+	env_set_to(&e, "LOGNAME", p->user_name);
+	env_set_to(&e, "SHELL", p->shell);
 	/* systemd's $RUNTIME_DIRECTORY, $STATE_DIRECTORY, ...: the full
 	 * paths of each type, ":"-separated; Environment= may override. */
 	for (int t = 0; t < EXEC_DIR__MAX; t++) {
@@ -117,11 +116,8 @@ char **environ_build(const struct config *c, const struct plan *p,
 	for (size_t i = 0; i < c->pass_environment.n; i++) {
 		const char *n = c->pass_environment.v[i].s;
 		const char *v = env_get(caller_env, n, strlen(n));
-		if (v) {
-			s = xasprintf("%s=%s", n, v);
-			env_set(&e, s);
-			free(s);
-		}
+		if (v)
+			env_set_to(&e, n, v);
 	}
 	for (size_t i = 0; i < c->environment.n; i++)
 		env_set(&e, c->environment.v[i].s);

@@ -774,6 +774,57 @@ static bool implied_denies(scmp_filter_ctx ctx, const struct config *c,
 	return d.ok;
 }
 
+/* What the restrictions filter is built from, resolved from the config. */
+static void restrict_in_build(struct restrict_in *in, const struct config *c)
+{
+	bool allow_list;
+
+	in->on[GR_FAMILIES] = address_families_merge(&c->address_families,
+						     in->allowed, &allow_list);
+	if (c->restrict_namespaces_set)
+		in->ns_denied = namespace_flags_all() & ~c->restrict_namespaces;
+	in->on[GR_NAMESPACES] = in->ns_denied != 0;
+	in->on[GR_PERSONALITY] = c->lock_personality;
+	/* What src/apply/personality.c sets before exec, not the caller's
+	 * (which "setarch -R" would otherwise lock in). */
+	in->personality = c->personality_set ? c->personality : PER_LINUX;
+	in->on[GR_REALTIME] = c->restrict_realtime;
+	in->on[GR_SUID_SGID] = c->restrict_suid_sgid;
+	in->on[GR_MDWE] = c->memory_deny_write_execute;
+}
+
+/* The rules of one ABI, in a context of its own (NULL on failure). */
+static scmp_filter_ctx restrict_abi(uint32_t arch, const struct config *c,
+				    const struct restrict_in *in,
+				    struct restrict_out *out, struct diag *dg)
+{
+	/*
+	 * Not a systemd directive: with any filter at all, the agent may not
+	 * push input into a terminal it inherited (TIOCSTI, TIOCLINUX), the
+	 * hole of CVE-2017-5226 in bubblewrap.  Only the low 32 bits of the
+	 * request are compared, as the kernel does (CVE-2019-10063).
+	 */
+	static const struct guard ioctl_guard = {"ioctl", GA_ALL, G_EPERM,
+						 1,	  0,	  0};
+	const unsigned long tty[] = {TIOCSTI, TIOCLINUX};
+	scmp_filter_ctx one = new_ctx_abi(arch);
+	bool ok = one != NULL;
+
+	for (int i = 0; i < 2 && ok; i++) {
+		struct scmp_arg_cmp cmp[] = {
+			CMP(1, SCMP_CMP_MASKED_EQ, 0xffffffffu, tty[i])};
+		ok = add_rule(one, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl),
+			      &ioctl_guard, 1, cmp, dg);
+	}
+	ok = ok && implied_denies(one, c, dg);
+	ok = ok && guards_for_abi(one, arch, in, out);
+	if (!ok && one) {
+		seccomp_release(one);
+		return NULL;
+	}
+	return one;
+}
+
 /*
  * Filter 2: the restrictions that look at arguments, from the tables in
  * src/lib/seccomp_guards.c.  One context per ABI, merged: a call can need a
@@ -788,43 +839,13 @@ static bool build_restrict(struct seccomp_plan *s, const struct config *c,
 	struct restrict_in in = {0};
 	struct restrict_out out = {.dg = dg};
 	scmp_filter_ctx ctx = NULL;
-	bool allow_list;
 
-	in.on[GR_FAMILIES] = address_families_merge(&c->address_families,
-						    in.allowed, &allow_list);
-	if (c->restrict_namespaces_set)
-		in.ns_denied = namespace_flags_all() & ~c->restrict_namespaces;
-	in.on[GR_NAMESPACES] = in.ns_denied != 0;
-	in.on[GR_PERSONALITY] = c->lock_personality;
-	/* What src/apply/personality.c sets before exec, not the caller's
-	 * (which "setarch -R" would otherwise lock in). */
-	in.personality = c->personality_set ? c->personality : PER_LINUX;
-	in.on[GR_REALTIME] = c->restrict_realtime;
-	in.on[GR_SUID_SGID] = c->restrict_suid_sgid;
-	in.on[GR_MDWE] = c->memory_deny_write_execute;
+	restrict_in_build(&in, c);
 	for (int a = 0; a < s->narchs; a++) {
-		scmp_filter_ctx one = new_ctx_abi(s->archs[a]);
-		/*
-		 * Not a systemd directive: with any filter at all, the agent
-		 * may not push input into a terminal it inherited (TIOCSTI,
-		 * TIOCLINUX), the hole of CVE-2017-5226 in bubblewrap.  Only
-		 * the low 32 bits of the request are compared, as the kernel
-		 * does (CVE-2019-10063).
-		 */
-		static const struct guard ioctl_guard = {
-			"ioctl", GA_ALL, G_EPERM, 1, 0, 0};
-		const unsigned long tty[] = {TIOCSTI, TIOCLINUX};
+		scmp_filter_ctx one =
+			restrict_abi(s->archs[a], c, &in, &out, dg);
 		bool ok = one != NULL;
 
-		for (int i = 0; i < 2 && ok; i++) {
-			struct scmp_arg_cmp cmp[] = {CMP(1, SCMP_CMP_MASKED_EQ,
-							 0xffffffffu, tty[i])};
-			ok = add_rule(one, SCMP_ACT_ERRNO(EPERM),
-				      SCMP_SYS(ioctl), &ioctl_guard, 1, cmp,
-				      dg);
-		}
-		ok = ok && implied_denies(one, c, dg);
-		ok = ok && guards_for_abi(one, s->archs[a], &in, &out);
 		if (ok && ctx && seccomp_merge(ctx, one) < 0) {
 			diag_add(dg, (struct origin){0},
 				 "seccomp: cannot merge the %s rules",
