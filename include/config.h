@@ -245,7 +245,7 @@ struct config {
 
 	/* Seccomp.  The list directives keep their lines as written (with a
 	 * leading "~" where given): systemd's merge rules depend on the order
-	 * of lines, and src/plan/seccomp.c applies them in the plan. */
+	 * of lines (src/parse/seccomp_merge.c). */
 	struct words syscall_filter;
 	struct words syscall_log;
 	struct words syscall_archs;
@@ -258,7 +258,7 @@ struct config {
 	bool restrict_suid_sgid;
 	bool memory_deny_write_execute;
 
-	/* The file system sandbox (src/plan/landlock.c, src/plan/mountns.c).
+	/* The file system sandbox (src/plan/fs_policy.c, src/plan/sandbox.c).
 	 * Paths are absolute, as written; a word's optional flag is systemd's
 	 * "-". */
 	enum protect_system protect_system;

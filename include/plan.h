@@ -53,8 +53,7 @@ struct plan {
 	bool mdwe;
 
 	struct seccomp_plan seccomp;
-	/* File system and network sandbox (src/plan/landlock.c,
-	 * src/plan/mountns.c). */
+	/* File system and network sandbox (src/plan/sandbox.c). */
 	struct sandbox_plan sandbox;
 	bool no_new_privs_for_landlock; /* implied: Landlock needs NNP */
 	/* Resources (src/plan/cgroup.c). */
@@ -149,7 +148,7 @@ struct plan {
 	/* RestrictFileSystems= (src/plan/bpf_lsm.c). */
 	struct bpf_lsm_plan rfs;
 
-	/* RuntimeDirectory=, StateDirectory=, ... (src/apply/directories.c). */
+	/* RuntimeDirectory=, StateDirectory=, ... (src/plan/directories.c). */
 	struct exec_dir_plan *dirs;
 	size_t ndirs;
 };

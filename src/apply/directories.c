@@ -9,7 +9,7 @@
  * too, and when its owner differs, everything beneath it is chowned, as
  * systemd does after a User= change.  The agent finds the paths in
  * $RUNTIME_DIRECTORY, $STATE_DIRECTORY, ... (src/plan/environ.c), and under
- * ProtectSystem=strict they stay writable (src/plan/landlock.c), as systemd
+ * ProtectSystem=strict they stay writable (src/plan/sandbox.c), as systemd
  * makes them; ConfigurationDirectory= does not.
  *
  * Created while root, before the mount namespace (whose read-write binds

@@ -52,7 +52,7 @@ void fds_close_inherited_except(int keep)
  * Just before exec, every descriptor above stderr is marked close-on-exec,
  * whoever opened it (a library, NSS): only 0-2 reach the agent.  The
  * target's own descriptor is the exception for a #! script, whose
- * interpreter opens it as /dev/fd/N (see src/plan/plan.c).
+ * interpreter opens it as /dev/fd/N (see src/plan/exec.c).
  */
 void fds_apply(const struct plan *p)
 {

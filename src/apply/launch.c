@@ -106,7 +106,7 @@ void launch(const struct plan *p)
 	/* Refuse to exec unless the kernel reports exactly the plan. */
 	verify_apply(p);
 	/* What was just confirmed, for the audit trail: before seccomp, which
-	 * may deny the write (src/report/policy_record.c). */
+	 * may deny the write (src/apply/policy_record.c). */
 	policy_record_emit();
 	/* Last: the filter cuts off the calls every step above needed
 	 * (setgroups, capset, prctl); the exec below uses a call it allows

@@ -7,7 +7,7 @@
 /*
  * PR_SET_SECUREBITS needs CAP_SETPCAP, so this runs before the uid change.
  * The configured bits, plus keep-caps when it is to be locked: the switch
- * needs it (src/plan/plan.c), and execve(2) clears it again.
+ * needs it (src/plan/securebits.c), and execve(2) clears it again.
  */
 void securebits_apply(const struct plan *p)
 {

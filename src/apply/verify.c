@@ -177,7 +177,7 @@ static void read_stat(const struct plan *p, long long v[STAT_N])
 	}
 }
 
-/* src/plan/session.c: a session of its own when the kernel allows one, no
+/* src/apply/session.c: a session of its own when the kernel allows one, no
  * controlling terminal, and no terminal descriptor the agent can read. */
 static void verify_session(const struct plan *p, const long long *st)
 {
@@ -230,7 +230,8 @@ static void verify_process_state(const struct plan *p, const long long *st)
 			expect_int(got, (long long)p->personality,
 				   "personality");
 	}
-	/* The system call: musl's wrapper answers ENOSYS (src/plan/sched.c). */
+	/* The system call: musl's wrapper answers ENOSYS (src/apply/sched.c).
+	 */
 	expect_int((int)syscall(SYS_sched_getscheduler, 0), p->sched_policy,
 		   "scheduling policy");
 	expect_int(st[STAT_RT_PRIORITY], p->sched_priority,

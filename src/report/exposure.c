@@ -182,8 +182,8 @@ static void filter_path(struct facts *f, const char *word, bool arg)
 }
 
 /* SystemCallFilter=: the set of native system call numbers systemd ends up
- * with, merged as systemd merges the lines (src/plan/seccomp.c applies the same
- * rules). */
+ * with, merged as systemd merges the lines (src/parse/seccomp_merge.c, as
+ * the filter is). */
 struct filter_walk {
 	struct facts *f;
 	bool add;
