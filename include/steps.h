@@ -47,6 +47,9 @@ void seccomp_apply(const struct plan *p);
 _Noreturn void exec_apply(const struct plan *p);
 
 _Noreturn void launch(const struct plan *p);
+/* launch() telling observe the name of each step before it runs. */
+_Noreturn void launch_observed(const struct plan *p,
+			       void (*observe)(const char *step));
 
 /* Startup checks that run before anything is read (src/fds.c, src/main.c). */
 void fds_close_inherited(void);
