@@ -35,6 +35,8 @@ struct plan;
 void bpf_lsm_plan(struct plan *p, const struct config *c, struct diag *dg,
 		  enum step *step);
 void bpf_lsm_plan_free(struct bpf_lsm_plan *r);
+/* Off for --check: load and attach to test the kernel, pin nothing. */
+void bpf_lsm_persist(bool on);
 void bpf_lsm_print(FILE *out, const struct bpf_lsm_plan *r);
 /* The agent group's cgroup id, as bpf_get_current_cgroup_id() reads it
  * for its tasks; 0 on failure (errno set). */

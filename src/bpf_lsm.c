@@ -270,6 +270,15 @@ static uint32_t link_prog_id(int fd)
 	return bpf_obj_get_info_by_fd(fd, &info, &len) < 0 ? 0 : info.prog_id;
 }
 
+/* --check loads and attaches the program to see that the kernel takes it,
+ * but pins, mounts and removes nothing: it leaves the host as it was. */
+static bool persist = true;
+
+void bpf_lsm_persist(bool on)
+{
+	persist = on;
+}
+
 /* The pinned program and map, or a new load, attached and pinned.  The
  * object is the skeleton's embedded ELF, opened with libbpf's own calls
  * (the skeleton's wrappers are left unused).  bpffs is mounted only once
@@ -287,7 +296,7 @@ static int program(struct bpf_lsm_plan *r, const char **what)
 	int fd, err;
 
 	if (statfs(BPFFS, &sf) == 0 && sf.f_type == BPF_FS_MAGIC_) {
-		err = pin_dir(r, what);
+		err = persist ? pin_dir(r, what) : 0;
 		if (err)
 			return err;
 		fd = bpf_obj_get(PIN_LINK);
@@ -303,7 +312,8 @@ static int program(struct bpf_lsm_plan *r, const char **what)
 			if (r->outer_fd >= 0)
 				close(r->outer_fd);
 			r->outer_fd = -1;
-			unlink(PIN_LINK);
+			if (persist)
+				unlink(PIN_LINK);
 		}
 	}
 	*what = "open the program";
@@ -314,9 +324,9 @@ static int program(struct bpf_lsm_plan *r, const char **what)
 	prog = bpf_object__find_program_by_name(obj, "restrict_fs");
 	*what = "load the program (kernel BPF LSM, BTF)";
 	err = map && prog ? bpf_object__load(obj) : -ENOENT;
-	if (!err)
+	if (!err && persist)
 		err = pin_dir(r, what);
-	if (!err) {
+	if (!err && persist) {
 		/* A map left without its link has no reader: replaced. */
 		unlink(PIN_MAP);
 		*what = "pin the map at " PIN_MAP;
@@ -333,8 +343,10 @@ static int program(struct bpf_lsm_plan *r, const char **what)
 		bpf_object__close(obj);
 		return err;
 	}
+	/* --check: the kernel took and attached the program; destroying
+	 * the unpinned link below detaches it again. */
 	*what = "pin the link at " PIN_LINK;
-	err = bpf_link__pin(link, PIN_LINK);
+	err = persist ? bpf_link__pin(link, PIN_LINK) : 0;
 	if (!err) {
 		r->prog_id = link_prog_id(bpf_link__fd(link));
 		r->outer_fd = fcntl(bpf_map__fd(map), F_DUPFD_CLOEXEC, 3);
@@ -343,7 +355,8 @@ static int program(struct bpf_lsm_plan *r, const char **what)
 		r->loaded = true;
 	}
 	/* Pinned, the link outlives our descriptor: detach nothing. */
-	bpf_link__disconnect(link);
+	if (persist)
+		bpf_link__disconnect(link);
 	bpf_link__destroy(link);
 	bpf_object__close(obj);
 	return err;
@@ -470,7 +483,8 @@ void bpf_lsm_plan(struct plan *p, const struct config *c, struct diag *dg,
 		fail(step, STEP_BPF_LSM);
 		return;
 	}
-	clean_stale(r);
+	if (persist)
+		clean_stale(r);
 	r->on = true;
 #endif
 }
@@ -500,8 +514,10 @@ void bpf_lsm_print(FILE *out, const struct bpf_lsm_plan *r)
 		"%s\nfilesystems     BPF LSM program %u (%s), set map %u "
 		"for %s\n",
 		r->nnames ? "" : " (none: every open is refused)", r->prog_id,
-		r->loaded ? "loaded and pinned now" : PIN_LINK, r->inner_id,
-		r->group);
+		!r->loaded ? PIN_LINK
+		: persist  ? "loaded and pinned now"
+			   : "loaded for this check; the launch pins it",
+		r->inner_id, r->group);
 	if (r->mounted)
 		fprintf(out, "filesystems     mounted bpffs on %s\n",
 			r->mounted);

@@ -255,6 +255,7 @@ int main(int argc, char **argv)
 	/* --check and --print-filter always compile, so they show what the
 	 * config says, not what a cache holds. */
 	seccomp_cache_enable(!check && !learn);
+	bpf_lsm_persist(!check);
 	if (learn)
 		seccomp_learn_enable();
 	if ((import.drop_unsupported || print_config) && !from_unit)
