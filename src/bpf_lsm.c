@@ -207,6 +207,15 @@ static void fail(enum step *step, enum step s)
 		*step = s;
 }
 
+/* --check loads and attaches the program to see that the kernel takes it,
+ * but pins, mounts and removes nothing: it leaves the host as it was. */
+static bool persist = true;
+
+void bpf_lsm_persist(bool on)
+{
+	persist = on;
+}
+
 #ifdef HAVE_BPF_LSM
 /* NULL when this kernel can run the program, else why not. */
 static const char *kernel_why(void)
@@ -268,15 +277,6 @@ static uint32_t link_prog_id(int fd)
 
 	memset(&info, 0, sizeof(info));
 	return bpf_obj_get_info_by_fd(fd, &info, &len) < 0 ? 0 : info.prog_id;
-}
-
-/* --check loads and attaches the program to see that the kernel takes it,
- * but pins, mounts and removes nothing: it leaves the host as it was. */
-static bool persist = true;
-
-void bpf_lsm_persist(bool on)
-{
-	persist = on;
 }
 
 /* The pinned program and map, or a new load, attached and pinned.  The
