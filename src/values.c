@@ -162,7 +162,8 @@ int capability_last(void)
 			return last = CAP_LAST_CAP;
 		while (lo < hi) {
 			int mid = lo + (hi - lo + 1) / 2;
-			if (prctl(PR_CAPBSET_READ, (unsigned long)mid, 0, 0, 0) < 0)
+			if (prctl(PR_CAPBSET_READ, (unsigned long)mid, 0, 0,
+				  0) < 0)
 				hi = mid - 1;
 			else
 				lo = mid;
