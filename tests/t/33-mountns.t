@@ -195,6 +195,42 @@ is "$RC" 248 "mount_setattr reporting success without effect: the read-back refu
 like "$ERR" 'verify: ProtectSystem=: /[a-z]* is not read-only in the agent.s mount namespace' "... naming the path and the attribute"
 ok "$([ ! -e "$OUT/ran" ] && echo 0 || echo 1)" "... and the target never ran"
 
+# --- / as a mount point --------------------------------------------------------------
+# The mount backend needs / to be a mount point (MS_PRIVATE on a plain
+# chroot directory fails).  The launcher asks statx(2) (STATX_ATTR_MOUNT_ROOT)
+# where the C library has it; 81-static-musl.t covers the mountinfo
+# fallback.  A root of the launcher, the probe and their libraries:
+ROOT=$SCRATCH/root
+mkdir -p "$ROOT"/{etc/osapi,proc,usr/sbin,usr/bin,var/lib/osapi}
+install -m 0755 "$OSAPI_LAUNCH" "$ROOT/usr/sbin/osapi-launch"
+install -m 0755 "$P" "$ROOT/usr/bin/osapi"
+for lib in $(ldd "$OSAPI_LAUNCH" "$P" | grep -o '/[^ ]*' | sort -u); do
+	mkdir -p "$ROOT$(dirname "$lib")"
+	cp -L "$lib" "$ROOT$lib"
+done
+grep '^\(root\|osapi\):' /etc/passwd >"$ROOT/etc/passwd"
+grep '^\(root\|osapi\):' /etc/group >"$ROOT/etc/group"
+conf "$ROOT/etc/osapi/launch.conf" "ExecStart=/usr/bin/osapi" "User=osapi" \
+	"SandboxBackend=mount" "ProtectSystem=strict"
+# in_root BIND CMD...: CMD chrooted into $ROOT, which is bind-mounted onto
+# itself first (a mount point) when BIND is 1.
+in_root() {
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	unshare --mount --propagation private sh -c \
+		'[ "$1" = 0 ] || mount --bind "$2" "$2" || exit 99
+		mount -t proc proc "$2/proc" && r=$2 && shift 2 && exec chroot "$r" "$@"' \
+		in_root "$1" "$ROOT" "${@:2}"
+}
+in_root 1 /usr/sbin/osapi-launch --check -c /etc/osapi/launch.conf >/dev/null 2>&1
+c=$?
+in_root 1 /usr/sbin/osapi-launch -c /etc/osapi/launch.conf >/dev/null 2>&1
+is "$c:$?" "0:0" "/ a mount point (a chroot bound onto itself): --check and the launch accept the mount backend"
+ERR=$(in_root 0 /usr/sbin/osapi-launch --check -c /etc/osapi/launch.conf 2>&1)
+c=$?
+in_root 0 /usr/sbin/osapi-launch -c /etc/osapi/launch.conf >/dev/null 2>&1
+is "$c:$?" "78:226" "/ not a mount point (a plain chroot): --check and the launch both refuse it"
+like "$ERR" 'the mount backend needs / to be a mount point' "... saying why"
+
 # --- the step's failure path ---------------------------------------------------------
 fault=${FAULT_BUILD_DIR:-$SRC_DIR/build-fault}
 if [ -x "$fault/osapi-launch" ]; then
