@@ -456,8 +456,8 @@ void bpf_lsm_plan(struct plan *p, const struct config *c, struct diag *dg,
 
 	if (why) {
 		diag_add(dg, at,
-			 "RestrictFileSystems=: %s (Debian: apt-get "
-			 "install libbpf1)",
+			 "RestrictFileSystems=: %s (install the distribution's "
+			 "libbpf package)",
 			 why);
 		fail(step, STEP_BPF_LSM);
 		return;

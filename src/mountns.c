@@ -327,7 +327,8 @@ static bool root_is_mount_point(void)
 	 * whole mount table (hundreds of lines on a container host).  (Not
 	 * in musl before 1.2.5: the table is read there.) */
 #ifdef STATX_ATTR_MOUNT_ROOT
-	struct statx stx;
+	/* Zeroed: a supervisor's filter may fake success (errno 0). */
+	struct statx stx = {0};
 
 	if (statx(AT_FDCWD, "/", AT_STATX_DONT_SYNC, 0, &stx) == 0 &&
 	    (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))

@@ -170,12 +170,17 @@ pad() { # pad FILE BYTES: comment lines up to exactly BYTES bytes in all
 	python3 -c 'import sys; n = int(sys.argv[1]); sys.stdout.write(("#" + "x" * 62 + "\n") * (n // 64) + ("#" + "x" * (n % 64 - 2) + "\n" if n % 64 > 1 else "\n" * (n % 64)))' \
 		"$(($2 - have))" >>"$1"
 }
+# The last line of the largest config sets a variable the probe prints: a
+# read that stopped short would lose it, not the comments before it.
 conf "$C" "${base[@]}"
-pad "$C" $((1024 * 1024))
+pad "$C" $((1024 * 1024 - 16))
+printf 'Environment=Z=1\n' >>"$C"
 is "$(stat -c %s "$C")" $((1024 * 1024)) "a config of exactly 1 MiB (the limit) ..."
 rm -f "$OUT/ran"
 run_launch -c "$C"
-is "$RC" 0 "... is read whole and runs"
+is "$RC" 0 "... runs"
+ok "$(grep -qx 'ENV=Z=1' <<<"$OUTPUT" && echo 0 || echo 1)" \
+	"... read whole: its last line, Environment=Z=1, reaches the agent"
 conf "$C" "${base[@]}"
 pad "$C" $((1024 * 1024 + 1))
 refused "a config of 1 MiB + 1 byte" 78 'is too large \(EFBIG\)' -c "$C"
