@@ -33,12 +33,15 @@ struct bpf_lsm_plan {
 	bool loaded;   /* this plan loaded and pinned the program */
 	size_t stale;  /* entries of dead groups removed */
 	char *mounted; /* bpffs mounted by this plan, or NULL */
+	bool persist;  /* pinned for launches; false: --check's test only */
 };
 
 struct plan;
 void bpf_lsm_plan(struct plan *p, const struct config *c, struct diag *dg,
 		  enum step *step);
 void bpf_lsm_plan_free(struct bpf_lsm_plan *r);
+/* Off for --check: load and attach to test the kernel, pin nothing. */
+void bpf_lsm_persist(bool on);
 /* The agent group's cgroup id, as bpf_get_current_cgroup_id() reads it
  * for its tasks; 0 on failure (errno set). */
 uint64_t bpf_lsm_cgroup_id(const char *dir);

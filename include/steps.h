@@ -48,6 +48,9 @@ void seccomp_apply(const struct plan *p);
 _Noreturn void exec_apply(const struct plan *p);
 
 _Noreturn void launch(const struct plan *p);
+/* launch() telling observe the name of each step before it runs. */
+_Noreturn void launch_observed(const struct plan *p,
+			       void (*observe)(const char *step));
 
 /* Startup, before anything is read (src/apply/fds.c): fds 0-2 exist, and
  * nothing else the caller left open (but --policy-record=fd:N) is. */

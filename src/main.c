@@ -259,6 +259,9 @@ static bool load_config(struct options *o, struct config *cfg, struct diag *dg)
 	/* --check and --print-filter always compile, so they show what the
 	 * config says, not what a cache holds. */
 	seccomp_cache_enable(!o->check && !o->learn);
+	/* --check loads the BPF LSM program to test the kernel, and pins,
+	 * mounts and removes nothing. */
+	bpf_lsm_persist(!o->check);
 	if (o->learn)
 		seccomp_learn_enable();
 	if ((o->import.drop_unsupported || o->print_config) && !o->from_unit)

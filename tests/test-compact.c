@@ -18,7 +18,6 @@
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,22 +28,7 @@
 
 #include "config.h"
 #include "seccomp_plan.h"
-
-static int n, failed;
-
-static void ok(bool cond, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void ok(bool cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %d - ", cond ? "ok" : "not ok", ++n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	failed += !cond;
-}
+#include "tap.h"
 
 /* Classic BPF as seccomp runs it (the subset the kernel's checker lets
  * through), over a seccomp_data; 0xdead0000 | pc for a malformed program. */
@@ -374,6 +358,5 @@ int main(void)
 		free(lib.f);
 		free(tree.f);
 	}
-	printf("1..%d\n", n);
-	return failed ? 1 : 0;
+	return done_testing();
 }

@@ -8,22 +8,7 @@
 #include "config.h"
 #include "dl.h"
 #include "steps.h"
-
-static int n, failed;
-
-static void ok(bool cond, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void ok(bool cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %d - ", cond ? "ok" : "not ok", ++n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	failed += !cond;
-}
+#include "tap.h"
 
 /* Parses text as the file "t.conf"; returns the diagnostics joined. */
 static bool parse(struct config *c, const char *text, char *errs, size_t len)
@@ -538,6 +523,5 @@ int main(void)
 	test_table();
 	test_sandbox();
 	test_optional_libraries();
-	printf("1..%d\n", n);
-	return failed ? 1 : 0;
+	return done_testing();
 }

@@ -8,28 +8,13 @@
  * here until someone decides what it means for each restriction.
  */
 #include <regex.h>
-#include <stdarg.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "seccomp_guards.h"
-
-static int n, failed;
-
-__attribute__((format(printf, 2, 3))) static void ok(int pass, const char *fmt,
-						     ...)
-{
-	va_list ap;
-
-	printf("%s %d - ", pass ? "ok" : "not ok", ++n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	failed += !pass;
-}
+#include "tap.h"
 
 static const struct {
 	uint32_t token;
@@ -228,6 +213,5 @@ int main(int argc, char **argv)
 			   t->directive, t->exempt[i].call);
 		regfree(&re[r]);
 	}
-	printf("1..%d\n", n);
-	return failed ? 1 : 0;
+	return done_testing();
 }

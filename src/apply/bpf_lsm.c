@@ -14,7 +14,7 @@
 #include "steps.h"
 
 #ifdef HAVE_BPF_LSM
-#include <bpf/bpf.h>
+#include "libbpf_dl.h"
 #endif
 
 uint64_t bpf_lsm_cgroup_id(const char *dir)
@@ -61,8 +61,8 @@ void bpf_lsm_apply(const struct plan *p)
 	if (!cgroup)
 		die(STEP_BPF_LSM, errno, "cannot read the cgroup id of %s",
 		    r->group);
-	if (bpf_map_update_elem(r->outer_fd, &cgroup, &r->inner_fd, BPF_ANY) <
-	    0)
+	if (libbpf.map_update_elem(r->outer_fd, &cgroup, &r->inner_fd,
+				   BPF_ANY) < 0)
 		die(STEP_BPF_LSM, errno,
 		    "RestrictFileSystems=: cannot set the file system list "
 		    "of %s",

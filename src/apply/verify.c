@@ -27,7 +27,7 @@
 #include "steps.h"
 
 #ifdef HAVE_BPF_LSM
-#include <bpf/bpf.h>
+#include "libbpf_dl.h"
 #endif
 
 #ifndef PR_GET_MEMORY_MERGE
@@ -334,24 +334,24 @@ void verify_bpf_lsm(const struct bpf_lsm_plan *r, uint64_t cgroup)
 	size_t n = 0;
 
 	if (INJECT(STEP_VERIFY) ||
-	    bpf_map_lookup_elem(r->outer_fd, &cgroup, &id) < 0 ||
+	    libbpf.map_lookup_elem(r->outer_fd, &cgroup, &id) < 0 ||
 	    id != r->inner_id)
 		die(STEP_VERIFY, errno,
 		    "RestrictFileSystems=: the entry of cgroup %llu is set "
 		    "%u, planned %u",
 		    (unsigned long long)cgroup, id, r->inner_id);
-	if (bpf_map_lookup_elem(r->inner_fd, &key, &v) < 0 || v != want)
+	if (libbpf.map_lookup_elem(r->inner_fd, &key, &v) < 0 || v != want)
 		die(STEP_VERIFY, errno,
 		    "RestrictFileSystems=: the set's mode reads %u, planned "
 		    "%u",
 		    v, want);
 	for (size_t i = 0; i < r->nmagic; i++)
-		if (bpf_map_lookup_elem(r->inner_fd, &r->magic[i], &v) < 0)
+		if (libbpf.map_lookup_elem(r->inner_fd, &r->magic[i], &v) < 0)
 			die(STEP_VERIFY, errno,
 			    "RestrictFileSystems=: magic %#x missing from the "
 			    "set",
 			    r->magic[i]);
-	while (bpf_map_get_next_key(r->inner_fd, prev, &next) == 0) {
+	while (libbpf.map_get_next_key(r->inner_fd, prev, &next) == 0) {
 		key = next;
 		prev = &key;
 		n++;

@@ -191,16 +191,29 @@ char *trusted_read(const char *path, size_t max, size_t *len, const char **why,
 		   int *err)
 {
 	int fd = trusted_open(path, O_RDONLY, false, why);
+	struct stat st;
 	char *buf;
-	size_t n = 0;
+	size_t n = 0, cap = max + 1;
 
 	if (fd < 0) {
 		*err = -fd;
 		return NULL;
 	}
-	buf = xmalloc(max + 1);
+	/* The file's size, plus one byte to see the end: a buffer of the
+	 * largest size allowed would cost an mmap(), its page faults and a
+	 * munmap() at every launch.  A file that grows meanwhile still
+	 * reads whole, up to max. */
+	if (fstat(fd, &st) == 0 && st.st_size >= 0 && (size_t)st.st_size < max)
+		cap = (size_t)st.st_size + 1;
+	buf = xmalloc(cap);
 	for (;;) {
-		ssize_t r = read(fd, buf + n, max + 1 - n);
+		ssize_t r;
+
+		if (n == cap) {
+			cap = cap > (max + 1) / 2 ? max + 1 : cap * 2;
+			buf = xrealloc(buf, cap);
+		}
+		r = read(fd, buf + n, cap - n);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;

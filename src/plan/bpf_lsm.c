@@ -33,10 +33,8 @@
 #include "steps.h"
 
 #ifdef HAVE_BPF_LSM
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
-
-#include "bpf_lsm.skel.h"
+#include "bpf_lsm.elf.h"
+#include "libbpf_dl.h"
 #endif
 
 #define BPFFS	       "/sys/fs/bpf"
@@ -119,6 +117,15 @@ static void resolve(struct bpf_lsm_plan *r, const bool *in)
 
 /* -------------------------------------------------------------- the plan */
 
+/* --check loads and attaches the program to see that the kernel takes it,
+ * but pins, mounts and removes nothing: it leaves the host as it was. */
+static bool persist = true;
+
+void bpf_lsm_persist(bool on)
+{
+	persist = on;
+}
+
 #ifdef HAVE_BPF_LSM
 /* NULL when this kernel can run the program, else why not. */
 static const char *kernel_why(void)
@@ -180,12 +187,13 @@ static uint32_t link_prog_id(int fd)
 	uint32_t len = sizeof(info);
 
 	memset(&info, 0, sizeof(info));
-	return bpf_obj_get_info_by_fd(fd, &info, &len) < 0 ? 0 : info.prog_id;
+	return libbpf.obj_get_info_by_fd(fd, &info, &len) < 0 ? 0
+							      : info.prog_id;
 }
 
 /* The pinned program and map, or a new load, attached and pinned.  The
- * object is the skeleton's embedded ELF, opened with libbpf's own calls
- * (the skeleton's wrappers are left unused).  bpffs is mounted only once
+ * object is the embedded ELF (meson.build: tools/bytes-to-c), opened with
+ * libbpf's own calls.  bpffs is mounted only once
  * the kernel has taken the program: a host that refuses it keeps its
  * /sys/fs/bpf as it was. */
 static int program(struct bpf_lsm_plan *r, const char **what)
@@ -195,19 +203,17 @@ static int program(struct bpf_lsm_plan *r, const char **what)
 	struct bpf_map *map;
 	struct bpf_link *link;
 	struct statfs sf;
-	size_t size;
-	const void *elf = bpf_lsm__elf_bytes(&size);
 	int fd, err;
 
 	if (statfs(BPFFS, &sf) == 0 && sf.f_type == BPF_FS_MAGIC_) {
-		err = pin_dir(r, what);
+		err = persist ? pin_dir(r, what) : 0;
 		if (err)
 			return err;
-		fd = bpf_obj_get(BPF_LSM_PIN_LINK);
+		fd = libbpf.obj_get(BPF_LSM_PIN_LINK);
 		if (fd >= 0) {
 			r->prog_id = link_prog_id(fd);
 			close(fd);
-			r->outer_fd = bpf_obj_get(PIN_MAP);
+			r->outer_fd = libbpf.obj_get(PIN_MAP);
 			if (r->outer_fd >= 0 && r->prog_id)
 				return 0;
 			/* A link without its map (removed by hand): the
@@ -216,49 +222,53 @@ static int program(struct bpf_lsm_plan *r, const char **what)
 			if (r->outer_fd >= 0)
 				close(r->outer_fd);
 			r->outer_fd = -1;
-			unlink(BPF_LSM_PIN_LINK);
+			if (persist)
+				unlink(BPF_LSM_PIN_LINK);
 		}
 	}
 	*what = "open the program";
-	obj = bpf_object__open_mem(elf, size, NULL);
+	obj = libbpf.object__open_mem(bpf_lsm_elf, sizeof(bpf_lsm_elf), NULL);
 	if (!obj)
 		return -errno;
-	map = bpf_object__find_map_by_name(obj, "cgroup_fs");
-	prog = bpf_object__find_program_by_name(obj, "restrict_fs");
+	map = libbpf.object__find_map_by_name(obj, "cgroup_fs");
+	prog = libbpf.object__find_program_by_name(obj, "restrict_fs");
 	*what = "load the program (kernel BPF LSM, BTF)";
-	err = map && prog ? bpf_object__load(obj) : -ENOENT;
-	if (!err)
+	err = map && prog ? libbpf.object__load(obj) : -ENOENT;
+	if (!err && persist)
 		err = pin_dir(r, what);
-	if (!err) {
+	if (!err && persist) {
 		/* A map left without its link has no reader: replaced. */
 		unlink(PIN_MAP);
 		*what = "pin the map at " PIN_MAP;
-		err = bpf_map__pin(map, PIN_MAP);
+		err = libbpf.map__pin(map, PIN_MAP);
 	}
 	if (err) {
-		bpf_object__close(obj);
+		libbpf.object__close(obj);
 		return err < 0 ? err : -EINVAL;
 	}
 	*what = "attach the program to the file_open LSM hook";
-	link = bpf_program__attach_lsm(prog);
+	link = libbpf.program__attach_lsm(prog);
 	if (!link) {
 		err = -errno;
-		bpf_object__close(obj);
+		libbpf.object__close(obj);
 		return err;
 	}
+	/* --check: the kernel took and attached the program; destroying
+	 * the unpinned link below detaches it again. */
 	*what = "pin the link at " BPF_LSM_PIN_LINK;
-	err = bpf_link__pin(link, BPF_LSM_PIN_LINK);
+	err = persist ? libbpf.link__pin(link, BPF_LSM_PIN_LINK) : 0;
 	if (!err) {
-		r->prog_id = link_prog_id(bpf_link__fd(link));
-		r->outer_fd = fcntl(bpf_map__fd(map), F_DUPFD_CLOEXEC, 3);
+		r->prog_id = link_prog_id(libbpf.link__fd(link));
+		r->outer_fd = fcntl(libbpf.map__fd(map), F_DUPFD_CLOEXEC, 3);
 		if (r->outer_fd < 0)
 			err = -errno;
 		r->loaded = true;
 	}
 	/* Pinned, the link outlives our descriptor: detach nothing. */
-	bpf_link__disconnect(link);
-	bpf_link__destroy(link);
-	bpf_object__close(obj);
+	if (persist)
+		libbpf.link__disconnect(link);
+	libbpf.link__destroy(link);
+	libbpf.object__close(obj);
 	return err;
 }
 
@@ -281,7 +291,7 @@ static void clean_stale(struct bpf_lsm_plan *r)
 	if (mnt < 0)
 		return;
 	while (ndead < 256 &&
-	       bpf_map_get_next_key(r->outer_fd, prev, &next) == 0) {
+	       libbpf.map_get_next_key(r->outer_fd, prev, &next) == 0) {
 		struct {
 			struct file_handle fh;
 			uint64_t id;
@@ -302,7 +312,7 @@ static void clean_stale(struct bpf_lsm_plan *r)
 	}
 	close(mnt);
 	for (size_t i = 0; i < ndead; i++)
-		if (bpf_map_delete_elem(r->outer_fd, &dead[i]) == 0)
+		if (libbpf.map_delete_elem(r->outer_fd, &dead[i]) == 0)
 			r->stale++;
 }
 
@@ -314,19 +324,19 @@ static int make_set(struct bpf_lsm_plan *r)
 	struct bpf_map_info info;
 	uint32_t len = sizeof(info);
 
-	r->inner_fd = bpf_map_create(BPF_MAP_TYPE_HASH, "osapi_rfs_set",
-				     sizeof(uint32_t), sizeof(uint32_t),
-				     RFS_SET_MAX, NULL);
+	r->inner_fd = libbpf.map_create(BPF_MAP_TYPE_HASH, "osapi_rfs_set",
+					sizeof(uint32_t), sizeof(uint32_t),
+					RFS_SET_MAX, NULL);
 	if (r->inner_fd < 0)
 		return -errno;
-	if (bpf_map_update_elem(r->inner_fd, &key, &mode, BPF_NOEXIST) < 0)
+	if (libbpf.map_update_elem(r->inner_fd, &key, &mode, BPF_NOEXIST) < 0)
 		return -errno;
 	for (size_t i = 0; i < r->nmagic; i++)
-		if (bpf_map_update_elem(r->inner_fd, &r->magic[i], &one,
-					BPF_NOEXIST) < 0)
+		if (libbpf.map_update_elem(r->inner_fd, &r->magic[i], &one,
+					   BPF_NOEXIST) < 0)
 			return -errno;
 	memset(&info, 0, sizeof(info));
-	if (bpf_obj_get_info_by_fd(r->inner_fd, &info, &len) < 0)
+	if (libbpf.obj_get_info_by_fd(r->inner_fd, &info, &len) < 0)
 		return -errno;
 	r->inner_id = info.id;
 	return 0;
@@ -342,6 +352,7 @@ void bpf_lsm_plan(struct plan *p, const struct config *c, struct diag *dg,
 	bool on = merge(c, in, &r->allow);
 
 	r->outer_fd = r->inner_fd = -1;
+	r->persist = persist;
 	if (on)
 		resolve(r, in);
 	free(in);
@@ -354,9 +365,18 @@ void bpf_lsm_plan(struct plan *p, const struct config *c, struct diag *dg,
 		 "bpftool and the kernel's BTF at build time)");
 	plan_fail(step, STEP_CONFIG);
 #else
-	const char *why = kernel_why(), *what = NULL;
+	const char *why = libbpf_open(), *what = NULL;
 	int err;
 
+	if (why) {
+		diag_add(dg, at,
+			 "RestrictFileSystems=: %s (install the distribution's "
+			 "libbpf package)",
+			 why);
+		plan_fail(step, STEP_BPF_LSM);
+		return;
+	}
+	why = kernel_why();
 	if (why) {
 		diag_add(dg, at, "RestrictFileSystems=: %s", why);
 		plan_fail(step, STEP_BPF_LSM);
@@ -383,7 +403,8 @@ void bpf_lsm_plan(struct plan *p, const struct config *c, struct diag *dg,
 		plan_fail(step, STEP_BPF_LSM);
 		return;
 	}
-	clean_stale(r);
+	if (persist)
+		clean_stale(r);
 	r->on = true;
 #endif
 }

@@ -70,13 +70,40 @@ deb_package_of() {
 	done
 }
 
+# wait_ready FILE [PID]: wait up to 10 s for the probe's READY=1 line in
+# FILE (the launched agent's output), sooner if PID is gone; 0 once seen.
+wait_ready() {
+	local _
+	for _ in $(seq 100); do
+		grep -qs '^READY=1' "$1" && return 0
+		[ -z "${2:-}" ] || kill -0 "$2" 2>/dev/null || break
+		sleep 0.1
+	done
+	grep -qs '^READY=1' "$1"
+}
+
+# relay_tap PREFIX: another TAP stream's results (on stdin) as this
+# file's own checks, PREFIX before each description; its plan is dropped,
+# every other line passed through.
+relay_tap() {
+	local line
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) ok 0 "$1${line#ok * - }" ;;
+		"not ok "*) ok 1 "$1${line#not ok * - }" ;;
+		"1.."*) ;;
+		*) echo "$line" ;;
+		esac
+	done
+}
+
 # relay_guest GUEST_SCRIPT BIN...: boot the test guest (tests/vm/run-guest)
 # with GUEST_SCRIPT, relay its TAP lines as this file's, then add the
 # runner's own verdict, which covers what lines alone cannot show: no boot,
 # a timeout, a guest script that died before its plan.  Only a qemu that
 # cannot run at all skips the file.
 relay_guest() {
-	local out rc line
+	local out rc
 	out=$("$SRC_DIR/tests/vm/run-guest" "$@")
 	rc=$?
 	case $out in
@@ -85,14 +112,7 @@ relay_guest() {
 		exit 0
 		;;
 	esac
-	while IFS= read -r line; do
-		case $line in
-		"ok "*) ok 0 "${line#ok * - }" ;;
-		"not ok "*) ok 1 "${line#not ok * - }" ;;
-		"1.."*) ;;
-		*) echo "$line" ;;
-		esac
-	done <<<"$out"
+	relay_tap "" <<<"$out"
 	ok "$rc" "guest booted, ran the script and reported a clean pass"
 }
 

@@ -161,4 +161,32 @@ is "$RC" 77 "a setuid copy exits 77"
 like "$OUTPUT" "startup: refusing to run setuid" "a setuid copy says why"
 ok "$([ -e "$OUT/ran" ] && echo 1 || echo 0)" "a setuid copy runs nothing"
 
+# Size: a config (and an EnvironmentFile=) may hold up to 1 MiB, systemd's
+# LONG_LINE_MAX; one byte more is refused.  The reader sizes its buffer by
+# the file, so both sides of the limit are checked.
+pad() { # pad FILE BYTES: comment lines up to exactly BYTES bytes in all
+	local have
+	have=$(stat -c %s "$1")
+	python3 -c 'import sys; n = int(sys.argv[1]); sys.stdout.write(("#" + "x" * 62 + "\n") * (n // 64) + ("#" + "x" * (n % 64 - 2) + "\n" if n % 64 > 1 else "\n" * (n % 64)))' \
+		"$(($2 - have))" >>"$1"
+}
+# The last line of the largest config sets a variable the probe prints: a
+# read that stopped short would lose it, not the comments before it.
+conf "$C" "${base[@]}"
+pad "$C" $((1024 * 1024 - 16))
+printf 'Environment=Z=1\n' >>"$C"
+is "$(stat -c %s "$C")" $((1024 * 1024)) "a config of exactly 1 MiB (the limit) ..."
+rm -f "$OUT/ran"
+run_launch -c "$C"
+is "$RC" 0 "... runs"
+ok "$(grep -qx 'ENV=Z=1' <<<"$OUTPUT" && echo 0 || echo 1)" \
+	"... read whole: its last line, Environment=Z=1, reaches the agent"
+conf "$C" "${base[@]}"
+pad "$C" $((1024 * 1024 + 1))
+refused "a config of 1 MiB + 1 byte" 78 'is too large \(EFBIG\)' -c "$C"
+E=$SCRATCH/big.env
+printf 'A=1\n' >"$E"
+pad "$E" $((1024 * 1024 + 1))
+conf "$C" "${base[@]}" "EnvironmentFile=$E"
+refused "an EnvironmentFile= of 1 MiB + 1 byte" 78 'big\.env.*too large' -c "$C"
 done_testing

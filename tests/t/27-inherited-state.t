@@ -51,11 +51,7 @@ start() {
 	python3 "$SCRATCH/setstate.py" "$oom" "$@" \
 		"$OSAPI_LAUNCH" -c "$C" -- "$P" --state --sleep 60 >"$STATE" 2>&1 &
 	PID=$!
-	for _ in $(seq 100); do
-		grep -q '^READY=1' "$STATE" && break
-		kill -0 "$PID" 2>/dev/null || break
-		sleep 0.1
-	done
+	wait_ready "$STATE" "$PID"
 	diag "$(tr '\n' ' ' <"$STATE")"
 }
 stop() {

@@ -195,6 +195,82 @@ is "$RC" 248 "mount_setattr reporting success without effect: the read-back refu
 like "$ERR" 'verify: ProtectSystem=: /[a-z]* is not read-only in the agent.s mount namespace' "... naming the path and the attribute"
 ok "$([ ! -e "$OUT/ran" ] && echo 0 || echo 1)" "... and the target never ran"
 
+# --- / as a mount point --------------------------------------------------------------
+# The mount backend needs / to be a mount point (MS_PRIVATE on a plain
+# chroot directory fails).  The launcher asks statx(2) (STATX_ATTR_MOUNT_ROOT)
+# where the C library has it; 81-static-musl.t covers the mountinfo
+# fallback.  A root of the launcher, the probe and their libraries:
+ROOT=$SCRATCH/root
+mkdir -p "$ROOT"/{etc/osapi,proc,usr/sbin,usr/bin,var/lib/osapi}
+install -m 0755 "$OSAPI_LAUNCH" "$ROOT/usr/sbin/osapi-launch"
+install -m 0755 "$P" "$ROOT/usr/bin/osapi"
+for lib in $(ldd "$OSAPI_LAUNCH" "$P" | grep -v ':$' | grep -o '/[^ ]*' | sort -u); do
+	mkdir -p "$ROOT$(dirname "$lib")"
+	cp -L "$lib" "$ROOT$lib"
+done
+grep '^\(root\|osapi\):' /etc/passwd >"$ROOT/etc/passwd"
+grep '^\(root\|osapi\):' /etc/group >"$ROOT/etc/group"
+conf "$ROOT/etc/osapi/launch.conf" "ExecStart=/usr/bin/osapi" "User=osapi" \
+	"SandboxBackend=mount" "ProtectSystem=strict"
+# in_root BIND CMD...: CMD chrooted into $ROOT, which is bind-mounted onto
+# itself first (a mount point) when BIND is 1.
+in_root() {
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	unshare --mount --propagation private sh -c \
+		'[ "$1" = 0 ] || mount --bind "$2" "$2" || exit 99
+		mount -t proc proc "$2/proc" && r=$2 && shift 2 && exec chroot "$r" "$@"' \
+		in_root "$1" "$ROOT" "${@:2}"
+}
+in_root 1 /usr/sbin/osapi-launch --check -c /etc/osapi/launch.conf >/dev/null 2>&1
+c=$?
+in_root 1 /usr/sbin/osapi-launch -c /etc/osapi/launch.conf >/dev/null 2>&1
+is "$c:$?" "0:0" "/ a mount point (a chroot bound onto itself): --check and the launch accept the mount backend"
+ERR=$(in_root 0 /usr/sbin/osapi-launch --check -c /etc/osapi/launch.conf 2>&1)
+c=$?
+in_root 0 /usr/sbin/osapi-launch -c /etc/osapi/launch.conf >/dev/null 2>&1
+is "$c:$?" "78:226" "/ not a mount point (a plain chroot): --check and the launch both refuse it"
+like "$ERR" 'the mount backend needs / to be a mount point' "... saying why"
+# A supervisor's seccomp filter may refuse statx(2) (ENOSYS, EPERM) or fake
+# its success (errno 0, nothing written): the launcher then reads the mount
+# table instead, and still tells the two roots apart.
+cat >"$SCRATCH/nostatx.c" <<'EOF_C'
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+/* nostatx ERRNO CMD...: CMD with statx(2) answering -ERRNO (0: success). */
+int main(int argc, char **argv)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_statx, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (atoi(argv[1]) & 0xffff)),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = {sizeof(f) / sizeof(f[0]), f};
+	if (argc < 3 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog))
+		return 99;
+	execv(argv[2], argv + 2);
+	return 98;
+}
+EOF_C
+cc -static -O2 -o "$ROOT/usr/bin/nostatx" "$SCRATCH/nostatx.c"
+ok $? "a static wrapper that filters statx(2) (x86-64)"
+for e in 38 1 0; do
+	in_root 1 /usr/bin/nostatx "$e" /usr/sbin/osapi-launch --check -c /etc/osapi/launch.conf >/dev/null 2>&1
+	c=$?
+	in_root 0 /usr/bin/nostatx "$e" /usr/sbin/osapi-launch --check -c /etc/osapi/launch.conf >/dev/null 2>&1
+	is "$c:$?" "0:78" "statx answering errno $e: --check tells a bound root (0) from a plain one (78)"
+done
+
 # --- the step's failure path ---------------------------------------------------------
 fault=${FAULT_BUILD_DIR:-$SRC_DIR/build-fault}
 if [ -x "$fault/osapi-launch" ]; then

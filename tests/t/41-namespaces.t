@@ -22,12 +22,7 @@ start() {
 	STATE=$SCRATCH/state.$RANDOM
 	"$OSAPI_LAUNCH" -c "$C" >"$STATE" 2>&1 &
 	PID=$!
-	for _ in $(seq 100); do
-		grep -q '^READY=1' "$STATE" && break
-		kill -0 "$PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	grep -q '^READY=1' "$STATE" || diag "$(cat "$STATE")"
+	wait_ready "$STATE" "$PID" || diag "$(cat "$STATE")"
 }
 stop() {
 	kill "$PID" 2>/dev/null

@@ -66,10 +66,7 @@ else
 	conf "$C" "ExecStart=$P --sleep 30" DevicePolicy=strict "DeviceAllow=/dev/kmsg r" "DeviceAllow=char-pts w"
 	"$OSAPI_LAUNCH" -c "$C" >"$SCRATCH/state" 2>&1 &
 	PID=$!
-	for _ in $(seq 100); do
-		grep -q '^READY=1' "$SCRATCH/state" && break
-		sleep 0.1
-	done
+	wait_ready "$SCRATCH/state" "$PID"
 	like "$(grep ':devices:' /proc/$PID/cgroup)" ':devices:/osapi-launch/c$' "v1: the agent is in its devices group"
 	is "$(tr '\n' ' ' <$v1_group/devices.list)" "c $kmsg r c 136:* w " "v1: the group's devices.list is the plan's rules"
 	kill "$PID"
@@ -85,10 +82,7 @@ else
 		conf "$C" "ExecStart=$P --sleep 30" DevicePolicy=closed
 		"$fault/osapi-launch" -c "$C" >"$SCRATCH/state" 2>&1 &
 		PID=$!
-		for _ in $(seq 100); do
-			grep -q '^READY=1' "$SCRATCH/state" && break
-			sleep 0.1
-		done
+		wait_ready "$SCRATCH/state" "$PID"
 		is "$(sed -n 's/^0:://p' /proc/$PID/cgroup)" /osapi-launch/c "v2: the agent is in its group"
 		if command -v bpftool >/dev/null; then
 			like "$(bpftool cgroup list /sys/fs/cgroup/unified/osapi-launch/c)" 'cgroup_device' "v2: bpftool shows the device program on the group"

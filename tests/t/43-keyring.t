@@ -39,10 +39,7 @@ done
 conf "$C" "ExecStart=$P --try session-keyring --sleep 30" User=osapi KeyringMode=shared
 "$P" --try join-add-key --exec "$OSAPI_LAUNCH" -c "$C" >"$SCRATCH/state" 2>&1 &
 PID=$!
-for _ in $(seq 100); do
-	grep -q '^READY=1' "$SCRATCH/state" && break
-	sleep 0.1
-done
+wait_ready "$SCRATCH/state" "$PID"
 id=$(sed -n 's/^SESSION_KEYRING=//p' "$SCRATCH/state")
 hex=$(printf '%08x' "$id")
 # /proc/keys lists what its reader may view: read as osapi, the owner.

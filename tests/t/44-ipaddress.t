@@ -45,10 +45,7 @@ is "$(three IPAddressDeny=127.0.0.2 IPAddressDeny=)" "0:$R:$R:$R" "an empty IPAd
 conf "$C" "ExecStart=$P --sleep 30" IPAddressDeny=any
 "$OSAPI_LAUNCH" -c "$C" >"$SCRATCH/state" 2>&1 &
 PID=$!
-for _ in $(seq 100); do
-	grep -q '^READY=1' "$SCRATCH/state" && break
-	sleep 0.1
-done
+wait_ready "$SCRATCH/state" "$PID"
 grp=$(awk -F: '$1 == 0 { print $3 }' /proc/$PID/cgroup)
 is "$grp" /osapi-launch/c "the agent is in its own cgroup v2 group"
 if command -v bpftool >/dev/null; then

@@ -21,12 +21,7 @@ run_bg() {
 	LOG=$SCRATCH/log.$RANDOM
 	"$OSAPI_LAUNCH" -c "$C" >"$LOG" 2>&1 &
 	PID=$!
-	for _ in $(seq 100); do
-		grep -q '^READY=1' "$LOG" && break
-		kill -0 "$PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	grep -q '^READY=1' "$LOG" || diag "$(cat "$LOG")"
+	wait_ready "$LOG" "$PID" || diag "$(cat "$LOG")"
 }
 stop() { kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; }
 # statf N: field N of /proc/PID/stat (counted after the command name).

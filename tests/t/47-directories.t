@@ -96,7 +96,7 @@ conf "$C" "ExecStart=$P --sleep 30" "User=osapi" "TemporaryFileSystem=/mnt:ro,si
 LOG=$SCRATCH/log
 "$OSAPI_LAUNCH" -c "$C" >"$LOG" 2>&1 &
 PID=$!
-for _ in $(seq 100); do grep -q '^READY=1' "$LOG" && break; sleep 0.1; done
+wait_ready "$LOG" "$PID"
 MI=$(cat "/proc/$PID/mountinfo")
 like "$(grep " /mnt " <<<"$MI")" " /mnt ro,.* - tmpfs tmpfs ro.*size=1024k" "TemporaryFileSystem=/mnt:ro,size=1m: a read-only tmpfs"
 like "$(grep " /srv/$N-dst " <<<"$MI")" "^[0-9]+ [0-9]+ [0-9:]+ $SCRATCH/src /srv/$N-dst ro," "BindReadOnlyPaths=: the source bound read-only"

@@ -17,10 +17,7 @@ gid=$(id -g osapi)
 conf "$C" "ExecStart=$P --sleep 30" User=osapi PrivateUsers=yes
 "$OSAPI_LAUNCH" -c "$C" >"$SCRATCH/state" 2>&1 &
 PID=$!
-for _ in $(seq 100); do
-	grep -q '^READY=1' "$SCRATCH/state" && break
-	sleep 0.1
-done
+wait_ready "$SCRATCH/state" "$PID"
 isnt_ns=$([ "$(readlink /proc/$PID/ns/user)" != "$(readlink /proc/self/ns/user)" ] && echo 0 || echo 1)
 ok "$isnt_ns" "the agent's user namespace is not the host's"
 is "$(awk '{print $1, $2, $3}' /proc/$PID/uid_map | tr '\n' ';')" "0 0 1;$uid $uid 1;" "uid_map: root and User= mapped to themselves, nothing else"

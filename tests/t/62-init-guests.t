@@ -90,19 +90,6 @@ payload() {
 	chmod -R go-w "$p"
 }
 
-# relay PREFIX: the guest's TAP lines as ours.
-relay() {
-	local line
-	while IFS= read -r line; do
-		case $line in
-		"ok "*) ok 0 "$1${line#ok * - }" ;;
-		"not ok "*) ok 1 "$1${line#not ok * - }" ;;
-		"1.."*) ;;
-		*) echo "$line" ;;
-		esac
-	done
-}
-
 # What the s6 guest cannot boot: the guide lists both as not in Debian 12.
 for p in s6-linux-init s6-rc; do
 	if apt-cache policy "$p" 2>/dev/null | grep -Eq 'Candidate: [0-9]'; then
@@ -141,7 +128,7 @@ for init in $guests; do
 		"$vm/run-image" --expect reboot --init "$pid1" "$work/$init.img" "$work/payload-$init" \
 		>"$work/$init.1" 2>"$work/$init.1.err"
 	rc=$?
-	relay "$init, boot 1: " <"$work/$init.1"
+	relay_tap "$init, boot 1: " <"$work/$init.1"
 	ok $rc "$init: first boot ($pid1 as PID 1) passed and rebooted through the init system ($(($(now) - t)) s)"
 	[ $rc -eq 0 ] || sed 's/^/#   /' "$work/$init.1.err"
 	if [ $rc -ne 0 ]; then
@@ -154,7 +141,7 @@ for init in $guests; do
 		"$vm/run-image" --expect verdict --init "$pid1" "$work/$init.img" "$work/payload-$init" \
 		>"$work/$init.2" 2>"$work/$init.2.err"
 	rc=$?
-	relay "$init, boot 2: " <"$work/$init.2"
+	relay_tap "$init, boot 2: " <"$work/$init.2"
 	ok $rc "$init: second boot of the same disk passed ($(($(now) - t)) s)"
 	[ $rc -eq 0 ] || sed 's/^/#   /' "$work/$init.2.err"
 	rm -f "$work/$init.img"

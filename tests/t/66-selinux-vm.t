@@ -37,13 +37,6 @@ case $out in
 	exit 0
 	;;
 esac
-while IFS= read -r line; do
-	case $line in
-	"ok "*) ok 0 "${line#ok * - }" ;;
-	"not ok "*) ok 1 "${line#not ok * - }" ;;
-	"1.."*) ;;
-	*) echo "$line" ;;
-	esac
-done <<<"$out"
+relay_tap "" <<<"$out"
 ok "$rc" "guest booted enforcing, ran the script and reported a clean pass"
 done_testing

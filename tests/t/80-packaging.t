@@ -25,16 +25,20 @@ ok "$([ -x "$SCRATCH/root/usr/share/osapi-launch/contrib/runit/osapi-agent/run" 
 "$SCRATCH/root/usr/sbin/osapi-launch" --version >/dev/null
 ok $? "the installed binary runs"
 
-# libapparmor and libselinux are opened on demand (include/dl.h): not
-# linked, and named in the ELF .note.dlopen for packaging tools instead.
+# libapparmor, libselinux and libbpf are opened on demand (include/dl.h):
+# not linked, and named in the ELF .note.dlopen for packaging tools instead.
 bin=$SCRATCH/root/usr/sbin/osapi-launch
 linked=$(ldd "$bin")
-unlike "$linked" 'libapparmor|libselinux|libpcre2' "libapparmor and libselinux are not linked (ldd)"
+unlike "$linked" 'libapparmor|libselinux|libpcre2|libbpf|libelf|libz\.' \
+	"libapparmor, libselinux and libbpf (and what they pull in) are not linked (ldd)"
 notes=$("$SRC_DIR/tools/dlopen-notes" "$bin")
 ok $? ".note.dlopen is present and valid JSON"
-for so in libapparmor.so.1 libselinux.so.1; do
+for so in libapparmor.so.1 libselinux.so.1 libbpf.so.1; do
 	like "$notes" "^$so\$" ".note.dlopen names $so"
-	like "$(ldconfig -p)" "^[[:space:]]$so " "... a library the loader finds on this host"
+done
+# Every library the notes name is one the loader finds on this host.
+for so in $notes; do
+	like "$(ldconfig -p)" "^[[:space:]]$so " "$so: a library the loader finds on this host"
 done
 
 if command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null; then

@@ -53,7 +53,8 @@ like "$out" "^[0-9]+ files, [0-9]+ imports" "... over the objects of every file 
 ours=$(nm -g --defined-only "$BUILD_DIR"/libosapi-launch-core.a.p/*.o "$BUILD_DIR"/osapi-launch.p/*.o 2>/dev/null |
 	awk 'NF == 3 { print $3 }' | sort -u)
 libs=$(ldd "$OSAPI_LAUNCH" | awk '$3 ~ /^\// { print $3 }')
-for so in libapparmor.so.1 libselinux.so.1; do
+# The ones it opens on demand, as its own ELF notes name them.
+for so in $("$SRC_DIR/tools/dlopen-notes" "$OSAPI_LAUNCH"); do
 	libs="$libs $(ldconfig -p | awk -v so="$so" '$1 == so { print $NF; exit }')"
 done
 # shellcheck disable=SC2086 # one path a word

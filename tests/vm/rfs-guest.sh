@@ -48,6 +48,17 @@ two() {
 	echo "$(val TRY_open-r:/proc/self/status "$out"):$(val TRY_open-r:/etc/osapi-test/file "$out")"
 }
 
+# --check before any launch: the kernel must take the program, but the host
+# is left as it was (no bpffs mounted, nothing pinned).
+bpffs_before=$(grep -c ' /sys/fs/bpf bpf ' /proc/mounts)
+c=$(conf firstcheck "ExecStart=$probe" "RestrictFileSystems=~proc")
+out=$("$launcher" --check -c "$c" 2>&1)
+is "$?" 0 "--check with RestrictFileSystems= before any launch: accepted"
+like "$out" 'filesystems +BPF LSM program [0-9]+ \(loaded for this check; the launch pins it\)' \
+	"--check loaded the program to test the kernel ..."
+is "$(grep -c ' /sys/fs/bpf bpf ' /proc/mounts)" "$bpffs_before" "... mounted no bpffs ..."
+ok "$([ ! -e /sys/fs/bpf/osapi-launch/file_open ] && echo 0 || echo 1)" "... and pinned nothing"
+
 is "$(two control "ExecStart=$probe $tries")" "ok:ok" "control: proc and / both open"
 is "$(two deny "ExecStart=$probe $tries" "RestrictFileSystems=~proc")" "EPERM:ok" \
 	"RestrictFileSystems=~proc: /proc/self/status refused (EPERM), / opens"
