@@ -11,7 +11,7 @@
  *                           program, each in a fresh child:
  *                           clock_gettime around seccomp(2)
  *
- * The apply steps are src/launch.c's own sequence, run by
+ * The apply steps are src/apply/launch.c's own sequence, run by
  * launch_observed(), which names each step before it runs: a step added
  * there is timed here without a change.  Times go to fd 2 as "step usec"
  * lines, written before the exec.

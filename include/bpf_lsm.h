@@ -10,10 +10,14 @@
 #include "config.h"
 
 /*
- * RestrictFileSystems= (src/bpf_lsm.c): the merged set, the pinned
+ * RestrictFileSystems= (src/plan/bpf_lsm.c): the merged set, the pinned
  * program's map and this launch's set, made and filled in the plan; the
  * apply step only points the agent group's entry at it.
  */
+/* Where the program's link and map are pinned (bpffs). */
+#define BPF_LSM_PIN_DIR	 "/sys/fs/bpf/osapi-launch"
+#define BPF_LSM_PIN_LINK BPF_LSM_PIN_DIR "/file_open"
+
 struct bpf_lsm_plan {
 	bool on;
 	bool allow;   /* an allow list; else a deny list */
@@ -29,6 +33,7 @@ struct bpf_lsm_plan {
 	bool loaded;   /* this plan loaded and pinned the program */
 	size_t stale;  /* entries of dead groups removed */
 	char *mounted; /* bpffs mounted by this plan, or NULL */
+	bool persist;  /* pinned for launches; false: --check's test only */
 };
 
 struct plan;
@@ -37,11 +42,10 @@ void bpf_lsm_plan(struct plan *p, const struct config *c, struct diag *dg,
 void bpf_lsm_plan_free(struct bpf_lsm_plan *r);
 /* Off for --check: load and attach to test the kernel, pin nothing. */
 void bpf_lsm_persist(bool on);
-void bpf_lsm_print(FILE *out, const struct bpf_lsm_plan *r);
 /* The agent group's cgroup id, as bpf_get_current_cgroup_id() reads it
  * for its tasks; 0 on failure (errno set). */
 uint64_t bpf_lsm_cgroup_id(const char *dir);
-/* The read-back (src/verify.c): the entry for cgroup id points at the
+/* The read-back (src/apply/verify.c): the entry for cgroup id points at the
  * planned set, which holds exactly the planned mode and magics. */
 void verify_bpf_lsm(const struct bpf_lsm_plan *r, uint64_t cgroup);
 

@@ -3,8 +3,8 @@
 #define OSAPI_LAUNCH_BPF_LSM_SHARED_H
 
 /*
- * What src/bpf/bpf_lsm.bpf.c and src/bpf_lsm.c agree on.  Each agent group's
- * set is an inner hash map, superblock magic -> 1, with the mode under
+ * What src/bpf/bpf_lsm.bpf.c and src/plan/bpf_lsm.c agree on.  Each agent
+ * group's set is an inner hash map, superblock magic -> 1, with the mode under
  * key 0 (no file system has magic 0); the outer map, cgroup id -> set,
  * is pinned with the program's link.
  */

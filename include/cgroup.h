@@ -8,7 +8,7 @@
 
 /*
  * MemoryMax=, MemoryHigh=, CPUQuota=, TasksMax= through cgroups
- * (src/cgroup.c).  The plan resolves the hierarchy (v2, or the v1
+ * (src/plan/cgroup.c).  The plan resolves the hierarchy (v2, or the v1
  * controllers), the group's path and each value into a list of mkdir and
  * write actions; the apply step runs the list and moves the launcher into
  * the group, so the agent and all it starts stay there.
@@ -20,7 +20,7 @@ struct cgroup_action {
 	bool optional; /* "-": a failure is skipped */
 };
 
-/* One DevicePolicy=/DeviceAllow= rule, resolved (src/devices.c). */
+/* One DevicePolicy=/DeviceAllow= rule, resolved (src/plan/devices.c). */
 struct device_rule {
 	char type;	 /* 'c' or 'b' */
 	int major;	 /* -1: any */
@@ -37,7 +37,7 @@ struct cgroup_plan {
 	char **notes;
 	size_t nnotes;
 
-	/* DevicePolicy=, DeviceAllow= (src/devices.c): on v1 the devices
+	/* DevicePolicy=, DeviceAllow= (src/plan/devices.c): on v1 the devices
 	 * controller's writes are actions above; on v2 a
 	 * BPF_PROG_TYPE_CGROUP_DEVICE program, loaded in the plan, is
 	 * attached to dev_group, which also loses any program a launch
@@ -49,8 +49,8 @@ struct cgroup_plan {
 	bool dev_bpf;	 /* dev_prog_fd holds the loaded program */
 	int dev_prog_fd;
 
-	/* IPAddressAllow=/IPAddressDeny= (src/cgroup_skb.c) and
-	 * RestrictFileSystems= (src/bpf_lsm.c) key on the agent's group in
+	/* IPAddressAllow=/IPAddressDeny= (src/plan/cgroup_skb.c) and
+	 * RestrictFileSystems= (src/plan/bpf_lsm.c) key on the agent's group in
 	 * the cgroup v2 hierarchy, which a hybrid host mounts at
 	 * /sys/fs/cgroup/unified: bpf_group is its directory (NULL: none),
 	 * which also loses the IP filters a launch before left there. */
@@ -60,7 +60,7 @@ struct cgroup_plan {
 	uint32_t skb_id[2]; /* their ids, for the read-back */
 };
 
-/* src/devices.c: the rules the config and its implications make, resolved
+/* src/plan/devices.c: the rules the config and its implications make, resolved
  * against this host's /dev and /proc/devices (false: no policy; notes for
  * what was skipped, as systemd skips it); the v1 rule text; the v2
  * program, loaded now (an fd, or -errno). */
@@ -69,7 +69,7 @@ char *device_rule_v1(const struct device_rule *r);
 int devices_program_load(const struct cgroup_plan *g);
 const char *device_policy_name(const struct config *c);
 
-/* src/cgroup_skb.c: the IP filters, loaded now. */
+/* src/plan/cgroup_skb.c: the IP filters, loaded now. */
 void cgroup_skb_plan(struct cgroup_plan *g, const struct config *c,
 		     struct diag *dg);
 

@@ -5,7 +5,9 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
-#include "common.h"
+#include "capability_names.h"
+#include "die.h"
+#include "util.h"
 
 enum directive_id {
 	D_AMBIENT_CAPABILITIES,
@@ -55,8 +57,9 @@ enum directive_id {
 	D_UNSET_ENVIRONMENT,
 	D_USER,
 	D_WORKING_DIRECTORY,
-	/* Process and directory directives (src/sched.c, src/personality.c,
-	 * src/oom.c, src/directories.c, src/mountns.c). */
+	/* Process and directory directives (src/plan/sched.c,
+	 * src/apply/personality.c, src/plan/oom.c, src/apply/directories.c,
+	 * src/plan/mountns.c). */
 	D_BIND_PATHS,
 	D_BIND_READ_ONLY_PATHS,
 	D_CPU_AFFINITY,
@@ -83,8 +86,9 @@ enum directive_id {
 	D_CACHE_DIRECTORY_MODE,
 	D_LOGS_DIRECTORY_MODE,
 	D_CONFIGURATION_DIRECTORY_MODE,
-	/* Namespaces, procfs, devices and the keyring (src/uts.c, src/ipcns.c,
-	 * src/netns.c, src/keyring.c, src/devices.c, src/mountns.c). */
+	/* Namespaces, procfs, devices and the keyring (src/apply/uts.c,
+	 * src/apply/ipcns.c, src/apply/netns.c, src/apply/keyring.c,
+	 * src/plan/devices.c, src/plan/mountns.c). */
 	D_DEVICE_ALLOW,
 	D_DEVICE_POLICY,
 	D_KEYRING_MODE,
@@ -96,8 +100,8 @@ enum directive_id {
 	D_PROTECT_HOSTNAME,
 	D_PROTECT_PROC,
 	D_REMOVE_IPC,
-	/* BPF and the user namespace (src/cgroup_skb.c, src/bpf_lsm.c,
-	 * src/userns.c). */
+	/* BPF and the user namespace (src/plan/cgroup_skb.c,
+	 * src/plan/bpf_lsm.c, src/plan/userns.c). */
 	D_IP_ADDRESS_ALLOW,
 	D_IP_ADDRESS_DENY,
 	D_PRIVATE_USERS,
@@ -139,7 +143,7 @@ struct net_port {
 	struct origin at;
 };
 
-/* MemoryMax=, MemoryHigh=, TasksMax=, CPUQuota= (src/cgroup.c). */
+/* MemoryMax=, MemoryHigh=, TasksMax=, CPUQuota= (src/plan/cgroup.c). */
 struct resource {
 	bool set;
 	bool optional; /* "-": best effort where the controller is missing */
@@ -149,7 +153,7 @@ struct resource {
 	struct origin at;
 };
 
-/* RuntimeDirectory=, StateDirectory=, ... (src/directories.c), in the
+/* RuntimeDirectory=, StateDirectory=, ... (src/apply/directories.c), in the
  * order of systemd's ExecDirectoryType. */
 enum exec_dir {
 	EXEC_DIR_RUNTIME,
@@ -186,7 +190,7 @@ enum device_policy {
 #define DEVICE_READ  2U
 #define DEVICE_WRITE 4U
 
-/* IPAddressAllow=, IPAddressDeny= entries (src/cgroup_skb.c): an address
+/* IPAddressAllow=, IPAddressDeny= entries (src/plan/cgroup_skb.c): an address
  * prefix, host bits cleared; "any", "localhost", ... expanded to theirs. */
 struct ip_prefix {
 	unsigned char family; /* AF_INET or AF_INET6 */
@@ -213,8 +217,8 @@ struct config {
 				   * value's origin points into this list */
 	struct origin at[D__MAX]; /* last assignment of each directive */
 	/* Every accepted assignment as "Name=value", in order, empty ones
-	 * (resets) included: how a report (src/exposure.c) reads a directive
-	 * that has no field of its own yet. */
+	 * (resets) included: how a report (src/report/exposure.c) reads a
+	 * directive that has no field of its own yet. */
 	struct words raw;
 
 	struct words exec_start; /* unquoted words; [0] is the path */
@@ -241,7 +245,7 @@ struct config {
 
 	/* Seccomp.  The list directives keep their lines as written (with a
 	 * leading "~" where given): systemd's merge rules depend on the order
-	 * of lines, and src/seccomp.c applies them in the plan. */
+	 * of lines (src/parse/seccomp_merge.c). */
 	struct words syscall_filter;
 	struct words syscall_log;
 	struct words syscall_archs;
@@ -254,8 +258,9 @@ struct config {
 	bool restrict_suid_sgid;
 	bool memory_deny_write_execute;
 
-	/* The file system sandbox (src/landlock.c, src/mountns.c).  Paths are
-	 * absolute, as written; a word's optional flag is systemd's "-". */
+	/* The file system sandbox (src/plan/fs_policy.c, src/plan/sandbox.c).
+	 * Paths are absolute, as written; a word's optional flag is systemd's
+	 * "-". */
 	enum protect_system protect_system;
 	enum protect_home protect_home;
 	bool protect_home_optional; /* "-tmpfs": Landlock may fall back */
@@ -265,7 +270,7 @@ struct config {
 	struct words exec_paths;
 	struct words no_exec_paths;
 	unsigned sandbox_backend; /* SANDBOX_* bits; 0: auto */
-	/* Mount namespace only (src/mountns.c). */
+	/* Mount namespace only (src/plan/mountns.c). */
 	bool private_tmp;
 	bool private_devices;
 	bool protect_kernel_tunables;
@@ -273,7 +278,7 @@ struct config {
 	bool protect_kernel_logs;
 	bool protect_control_groups;
 
-	/* Resources through cgroups (src/cgroup.c). */
+	/* Resources through cgroups (src/plan/cgroup.c). */
 	struct resource memory_max;
 	struct resource memory_high;
 	struct resource tasks_max;
@@ -289,7 +294,8 @@ struct config {
 
 	/* Process and directory directives.  Each *_set: configured, so the
 	 * launcher sets the value instead of resetting the caller's to the
-	 * default (src/sched.c, src/personality.c, src/oom.c). */
+	 * default (src/plan/sched.c, src/apply/personality.c, src/plan/oom.c).
+	 */
 	bool nice_set;
 	int nice;
 	bool sched_policy_set;
@@ -335,14 +341,14 @@ struct config {
 	 * /sys/dev/{char,block}/M:N, or char-NAME/block-NAME from
 	 * /proc/devices); resolved against this host in the plan. */
 	struct words device_allow;
-	/* IPAddressAllow=/IPAddressDeny= (src/cgroup_skb.c): empty and
+	/* IPAddressAllow=/IPAddressDeny= (src/plan/cgroup_skb.c): empty and
 	 * empty, no filter; an allow match wins over a deny match. */
 	struct ip_prefixes ip_allow;
 	struct ip_prefixes ip_deny;
-	/* RestrictFileSystems= (src/bpf_lsm.c): the lines as written, names
-	 * and @groups, "~" for a deny list; resolved in the plan. */
+	/* RestrictFileSystems= (src/plan/bpf_lsm.c): the lines as written,
+	 * names and @groups, "~" for a deny list; resolved in the plan. */
 	struct words restrict_filesystems;
-	/* PrivateUsers= (src/userns.c). */
+	/* PrivateUsers= (src/plan/userns.c). */
 	bool private_users;
 };
 
@@ -355,7 +361,7 @@ struct directive {
 	const char *summary;
 };
 
-/* The sorted directive table (src/directives.c). */
+/* The sorted directive table (src/parse/directives.c). */
 const struct directive *directive_find(const char *name);
 size_t directive_count(void);
 const struct directive *directive_at(size_t i);
@@ -365,7 +371,7 @@ bool systemd_exec_directive(const char *name);
 bool directive_verbatim(const struct directive *d);
 
 void config_init(struct config *c);
-/* The process and directory directives' share (src/directives.c). */
+/* The process and directory directives' share (src/parse/directives.c). */
 void config_init_process(struct config *c);
 void config_free_process(struct config *c);
 void config_free(struct config *c);
@@ -385,7 +391,7 @@ int trusted_dir_open(const char *path, const char **why);
 char *trusted_read(const char *path, size_t max, size_t *len, const char **why,
 		   int *err);
 
-/* Value syntax shared by the directives (src/values.c). */
+/* Value syntax shared by the directives (src/parse/values.c). */
 int parse_boolean(const char *v);
 int split_words(const char *v, struct words *out, struct origin at,
 		const char **why);
@@ -398,16 +404,10 @@ bool env_assignment_valid(const char *s);
 int parse_env_file(const char *text, const char *file, struct words *out,
 		   struct diag *dg);
 const char *rlimit_directive_name(int resource);
-const char *capability_name(int cap); /* "cap_net_raw" */
-int parse_errno(const char *v);	      /* "EPERM" or 0-4095 */
-int capability_last(void);
-/* Parsers of the BPF and user namespace directives, in their facility's
- * file; the table in src/directives.c names them. */
+int parse_errno(const char *v); /* "EPERM" or 0-4095 */
+/* IPAddressAllow=, IPAddressDeny= (src/parse/ip_address.c), whose syntax
+ * is a file of its own; the table in src/parse/directives.c names it. */
 int p_ip_address(struct config *c, const struct directive *d, const char *v,
 		 struct origin at, struct diag *dg);
-int p_restrict_filesystems(struct config *c, const struct directive *d,
-			   const char *v, struct origin at, struct diag *dg);
-int p_private_users(struct config *c, const struct directive *d, const char *v,
-		    struct origin at, struct diag *dg);
 
 #endif

@@ -31,7 +31,8 @@ struct exposure {
 };
 
 /* The exposure `systemd-analyze security` (systemd 252) gives the unit
- * equivalent to c (src/exposure.c).  A report: never on the launch path. */
+ * equivalent to c (src/report/exposure.c).  A report: never on the launch
+ * path. */
 void exposure_compute(struct exposure *e, const struct config *c);
 /* "exposure        1.5 OK", and with verbose the table of checks. */
 void exposure_print(FILE *out, const struct exposure *e, bool verbose);

@@ -5,9 +5,10 @@
 #include "plan.h"
 
 /*
- * The applied-policy record (src/policy.c): one JSON line stating what the
- * agent was started with, built in the plan phase and sent just after the
- * read-back check confirmed it (docs/policy-record.md has the schema).
+ * The applied-policy record: one JSON line stating what the agent was
+ * started with, built after the plan (src/report/policy_record.c) and sent
+ * by the launch just after the read-back check confirmed it
+ * (src/apply/policy_record.c); docs/policy-record.md has the schema.
  */
 struct policy_record {
 	char *line;	/* the JSON object, no newline */
@@ -20,8 +21,6 @@ struct policy_record {
  * returns -1 on a bad value.  Called before anything else so fd:N survives
  * the startup close (fds_close_inherited_except). */
 int policy_record_targets(const char *arg, bool *syslog, int *fd);
-void fds_open_stdio(void);		   /* src/fds.c */
-void fds_close_inherited_except(int keep); /* src/fds.c */
 
 void policy_record_build(struct policy_record *r, const struct plan *p,
 			 bool syslog, int fd);

@@ -22,7 +22,7 @@ struct preflight {
 };
 
 /* --check on this host: can every directive be delivered here, as written?
- * (src/preflight.c).  Never changes anything. */
+ * (src/report/preflight.c).  Never changes anything. */
 void preflight_run(struct preflight *pf, const struct plan *p);
 void preflight_print(FILE *out, const struct preflight *pf);
 void preflight_print_json(FILE *out, const struct preflight *pf);

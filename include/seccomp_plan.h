@@ -5,15 +5,9 @@
 #include <stdio.h>
 
 #include "config.h"
+#include "syscall_names.h"
 
 struct plan;
-
-/* Name checks for the parser (src/seccomp.c). */
-bool seccomp_name_known(const char *name);     /* syscall or @group */
-uint32_t seccomp_arch_token(const char *name); /* 0: unknown */
-int address_family(const char *name);	       /* -1: unknown */
-uint64_t namespace_flag(const char *name);     /* 0: unknown */
-uint64_t namespace_flags_all(void);
 
 /* One compiled filter, exported from libseccomp in the plan phase so the
  * apply phase only hands a prebuilt program to the kernel. */
@@ -47,7 +41,7 @@ struct seccomp_plan {
 	uint32_t archs[8];
 	int narchs;
 	/* --learn: the main filter notifies a supervising parent of every
-	 * call instead of deciding (src/learn.c). */
+	 * call instead of deciding (src/report/learn.c). */
 	int learn_prog;	       /* index in prog[], or -1 */
 	int learn_to_parent;   /* pipe: the listener's fd number */
 	int learn_from_parent; /* pipe: the parent holds the listener */
@@ -58,7 +52,7 @@ bool seccomp_plan_build(struct seccomp_plan *s, const struct config *c,
 			struct diag *dg);
 void seccomp_plan_free(struct seccomp_plan *s);
 
-/* --learn (src/learn.c, src/seccomp.c). */
+/* --learn (src/report/learn.c, src/plan/seccomp.c). */
 void seccomp_learn_enable(void);
 bool seccomp_learning(void);
 /* The resolved allow (or deny) set, for the learn report. */
@@ -76,12 +70,12 @@ bool seccomp_covers_native(const struct seccomp_plan *s);
 /* --explain-syscall: which line decides what happens to a call. */
 int seccomp_explain(FILE *out, const struct config *c, const char *name);
 
-/* The compiled-filter cache (src/seccomp_cache.c); off unless enabled. */
+/* The compiled-filter cache (src/plan/seccomp_cache.c); off unless enabled. */
 void seccomp_cache_enable(bool on);
 const char *seccomp_cache_status(void);
 bool seccomp_cache_lookup(struct seccomp_plan *s, const struct config *c);
 void seccomp_cache_store(const struct seccomp_plan *s, const struct config *c);
-/* The main filter as an equal range tree (src/seccomp_compact.c): false,
+/* The main filter as an equal range tree (src/plan/seccomp_compact.c): false,
  * and the program untouched, when it looks at more than arch and nr or
  * would not get shorter.  Off only for the tests that compare. */
 struct sock_filter;

@@ -6,9 +6,10 @@
 
 /*
  * One function per kernel facility, each in the file of the same name under
- * src/.  Each either succeeds or dies with its step's exit code: there is no
- * partial success to recover from (capng_change_id(3): "the only safe
- * reaction ... is to exit").  launch() in src/launch.c calls them in order.
+ * src/apply/.  Each either succeeds or dies with its step's exit code: there is
+ * no partial success to recover from (capng_change_id(3): "the only safe
+ * reaction ... is to exit").  launch() in src/apply/launch.c calls them in
+ * order.
  */
 void fds_apply(const struct plan *p);
 void signals_apply(const struct plan *p);
@@ -51,25 +52,13 @@ _Noreturn void launch(const struct plan *p);
 _Noreturn void launch_observed(const struct plan *p,
 			       void (*observe)(const char *step));
 
-/* Startup checks that run before anything is read (src/fds.c, src/main.c). */
+/* Startup, before anything is read (src/apply/fds.c): fds 0-2 exist, and
+ * nothing else the caller left open (but --policy-record=fd:N) is. */
 void fds_close_inherited(void);
+void fds_open_stdio(void);
+void fds_close_inherited_except(int keep);
 
-/* LSM availability, used by the plan and --check (src/apparmor.c,
- * src/selinux.c).  Each returns NULL when the label can be applied, or a
- * sentence saying why not. */
-const char *apparmor_unavailable(const char *profile, int *err);
-const char *selinux_unavailable(const char *context, int *err);
-bool apparmor_built(void);
-/* PR_SET_MDWE (src/mdwe.c): does the kernel have it; its flags now. */
-bool mdwe_available(void);
+/* PR_SET_MDWE's flags now (src/apply/mdwe.c), for the read-back. */
 int mdwe_read(void);
-bool selinux_built(void);
-/* Load the optional library now (include/dl.h): NULL, or why not.  The
- * unit tests call these to check every symbol resolves. */
-const char *apparmor_library(void);
-const char *selinux_library(void);
-/* -1: SELinux off or absent; -2: on, but libselinux cannot be loaded;
- * else security_getenforce(). */
-int selinux_state(void);
 
 #endif

@@ -8,7 +8,7 @@
 
 /*
  * --unit FILE.service: a systemd unit's [Service] section read as the
- * launcher's config (src/config.c), so one hardened unit serves systemd
+ * launcher's config (src/parse/unit.c), so one hardened unit serves systemd
  * hosts and every other host.  Its drop-ins (the .conf files in
  * NAME.service.d/, the dashed-prefix and service.d/ ones) are read as systemd
  * reads them, from the unit's own directory and systemd's system unit search
@@ -23,11 +23,17 @@ struct unit_import {
 	struct words masked;   /* drop-ins masked by a /dev/null symlink */
 };
 
-bool systemd_manager_directive(const char *name); /* src/systemd_names.c */
+bool systemd_manager_directive(const char *name); /* src/lib/systemd_names.c */
 
 bool config_load_unit(struct config *c, const char *path, struct unit_import *u,
 		      struct diag *dg);
-/* --check --unit: what became of each line. */
+/* The syntax layer (src/parse/config.c): path read with the trust checks
+ * and parsed into c, its values' origin named file; [Service] and a note of
+ * what became of each line when u is set (--unit), else [Launch].  False
+ * (and a message) when the file cannot be read, whatever its content. */
+bool config_load_file(struct config *c, const char *path, const char *file,
+		      struct unit_import *u, struct diag *dg);
+/* --check --unit: what became of each line (src/report/unit.c). */
 void unit_import_print(FILE *out, const struct unit_import *u);
 /* --unit ... --print-config: the equivalent [Launch] config. */
 void unit_import_print_config(FILE *out, const char *path,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The compacted main filter (src/seccomp_compact.c) against the program
+ * The compacted main filter (src/plan/seccomp_compact.c) against the program
  * libseccomp exported, for every syscall number on every covered ABI;
  * prints TAP (tests/t/26-seccomp-compact.t).
  *

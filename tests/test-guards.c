@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The guard tables (src/seccomp_guards.c) held against libseccomp's whole
+ * The guard tables (src/lib/seccomp_guards.c) held against libseccomp's whole
  * syscall table for x86-64, x32 and i386, as TAP.  A call whose name matches
  * a restriction's pattern must be guarded on that ABI or exempted with a
  * reason; a call on the hand-checked list below must be guarded, whatever

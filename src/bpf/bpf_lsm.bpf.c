@@ -5,7 +5,7 @@
  * EPERM when the file's superblock magic is outside an allow list or in a
  * deny list; tasks of other groups are not looked at further.  Built with
  * clang -target bpf against the running kernel's BTF (vmlinux.h, CO-RE
- * relocated at load), loaded by src/bpf_lsm.c through libbpf.
+ * relocated at load), loaded by src/plan/bpf_lsm.c through libbpf.
  */
 #include "vmlinux.h"
 

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Every row of the guard tables (src/seccomp_guards.c), attempted for real by
+# Every row of the guard tables (src/lib/seccomp_guards.c), attempted for real by
 # the launched agent through every ABI this kernel runs (x86-64; i386 by
 # int 0x80; x32 where the kernel has it): under the restriction the call meets
 # the row's errno, and under a control config without it the same attempt

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The exposure score (src/exposure.c) against its authority, the installed
+# The exposure score (src/report/exposure.c) against its authority, the installed
 # `systemd-analyze security --offline=true` (systemd 252): every check's
 # badness and the overall score and level must be equal on every unit of a
 # corpus: the project's unit and launch.conf files, a hand-written

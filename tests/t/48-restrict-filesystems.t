@@ -24,7 +24,7 @@ bpffs_before=$(stat -f -c %T /sys/fs/bpf 2>/dev/null)
 # --- the table: systemd 252's names, magics and groups -----------------------
 gen=$("$SRC_DIR/tools/fs-groups" 2>/dev/null)
 ok $? "tools/fs-groups reads systemd's list from libsystemd-shared"
-is "$gen" "$(cat "$SRC_DIR/src/fs_groups.c")" "src/fs_groups.c is what tools/fs-groups writes from the installed systemd"
+is "$gen" "$(cat "$SRC_DIR/src/lib/fs_groups.c")" "src/lib/fs_groups.c is what tools/fs-groups writes from the installed systemd"
 like "$gen" '\{"proc", \{0x9fa0\}\}' "proc's magic is linux/magic.h's PROC_SUPER_MAGIC"
 like "$gen" '\{"@temporary", "Temporary filesystems", g[0-9]+\}' "the @temporary group is there"
 

@@ -82,8 +82,8 @@ cp /bin/busybox "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
 cp "$static" "$root/usr/sbin/osapi-launch"
 musl-gcc -static -O2 -D_GNU_SOURCE -isystem "$out/sysroot/include" -I"$SRC_DIR/include" \
-	-include "$SRC_DIR/include/common.h" -o "$root/usr/bin/osapi" \
-	"$SRC_DIR/tests/probe.c" "$SRC_DIR/src/errnames.c"
+	-include "$SRC_DIR/include/die.h" -o "$root/usr/bin/osapi" \
+	"$SRC_DIR/tests/probe.c" "$SRC_DIR/src/lib/errnames.c"
 ok $? "the probe builds static against musl"
 printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' 'osapi:x:10001:10001::/var/lib/osapi:/bin/false' >"$root/etc/passwd"
 printf '%s\n' 'root:x:0:' 'osapi:x:10001:' >"$root/etc/group"

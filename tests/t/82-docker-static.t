@@ -33,8 +33,8 @@ cp "$static" "$ctx/build-static/osapi-launch"
 cp "$SRC_DIR/conf/osapi-launch.conf" "$ctx/conf/"
 cp -R "$SRC_DIR/contrib/docker/static" "$SRC_DIR/contrib/docker/Dockerfile.static" "$ctx/contrib/docker/"
 musl-gcc -static -O2 -D_GNU_SOURCE -isystem "$out/sysroot/include" -I"$SRC_DIR/include" \
-	-include "$SRC_DIR/include/common.h" -o "$ctx/osapi" \
-	"$SRC_DIR/tests/probe.c" "$SRC_DIR/src/errnames.c"
+	-include "$SRC_DIR/include/die.h" -o "$ctx/osapi" \
+	"$SRC_DIR/tests/probe.c" "$SRC_DIR/src/lib/errnames.c"
 ok $? "the stand-in agent builds static against musl"
 chmod 0755 "$ctx/osapi" "$ctx/build-static/osapi-launch"
 chmod 0644 "$ctx/conf/osapi-launch.conf" "$ctx"/contrib/docker/static/etc/*

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The plan: the config resolved against this host.  Everything that can fail
+ * for a reason other than the kernel refusing a privilege change fails here,
+ * while nothing has been changed yet: names are resolved, files are opened
+ * and checked, buffers are built.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/capability.h>
+#include <linux/securebits.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "plan.h"
+#include "steps.h"
+
+extern char **environ;
+
+void plan_init(struct plan *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->exec_fd = -1;
+	p->status_fd = -1;
+	p->apparmor_exec_fd = -1;
+	p->stat_fd = -1;
+	p->ctty_fd = -1;
+	p->oom_fd = -1;
+	p->rfs.outer_fd = p->rfs.inner_fd = -1;
+	for (int fd = 0; fd < 3; fd++)
+		p->stdio_fd[fd] = -1;
+	sandbox_init(&p->sandbox);
+}
+
+/*
+ * The plan steps, top to bottom; each facility's own in src/plan/<facility>.c.
+ * Every step runs, whatever failed before, so one run reports every error
+ * (as doas does); the order is only where a step reads what another
+ * decided, as each comment says.
+ */
+bool plan_build(struct plan *p, const struct config *c, char *const *cmdline,
+		struct diag *dg, enum step *step)
+{
+	plan_init(p);
+	p->cfg = c;
+	*step = STEP__ALL;
+
+	/* Who the agent is, first: the rest names the user (its home, its
+	 * groups, whether the uid changes at all). */
+	credentials_plan(p, c, dg, step);
+	if (!p->user_name) {
+		*step = STEP_PLAN_USER;
+		return false;
+	}
+	capabilities_plan(p, c, dg, step);
+	securebits_plan(p, c, dg, step);
+	p->no_new_privs = c->no_new_privileges;
+	rlimits_plan(p, c, dg, step);
+	p->umask = c->umask;
+	if (!c->working_directory)
+		p->workdir = "/"; /* systemd's default for system services */
+	else if (strcmp(c->working_directory, "~") == 0)
+		p->workdir = p->home;
+	else
+		p->workdir = c->working_directory;
+	p->workdir_optional = c->working_directory_optional;
+	/* After the capabilities: a filter implies no_new_privs unless the
+	 * target keeps CAP_SYS_ADMIN. */
+	seccomp_plan(p, c, dg, step);
+	mdwe_plan(p, c);
+	/* Before the environment, which names them, and the sandbox, which
+	 * keeps them writable. */
+	directories_plan(p, dg, step);
+	p->personality = c->personality_set ? c->personality : PER_LINUX;
+	p->envp = environ_build(c, p, environ, dg);
+	/* After the environment: a bare command name is looked up in the
+	 * target's PATH, and ExecStart= expands its variables. */
+	exec_plan(p, c, cmdline, dg, step);
+	apparmor_plan(p, c, dg, step);
+	selinux_plan(p, c, dg, step);
+	cgroup_plan_build(&p->cgroup, c, dg, step);
+	/* After the cgroup plan, which names the agent's v2 group. */
+	bpf_lsm_plan(p, c, dg, step);
+	/* After exec_plan: the target and its loader must stay executable,
+	 * and what the exec itself opens readable. */
+	sandbox_plan_build(p, c, dg, step);
+	sandbox_exec_plan(p, c, dg, step);
+	/* After the sandbox plan, which chose the backends. */
+	namespaces_plan(p, c, dg, step);
+	userns_plan(p, c, dg, step);
+	/* Once the sandbox and namespace plans have said what they take. */
+	capabilities_drop_plan(p, c, dg, step);
+	/* Once the capabilities are settled. */
+	landlock_nnp_plan(p);
+	/* Last, once no_new_privs is settled: Landlock's process isolation
+	 * for targets that get no file-system ruleset. */
+	landlock_scope_plan(p);
+	verify_plan(p, dg, step);
+	/* What the caller's process state is reset to. */
+	session_plan(p, dg, step);
+	sched_plan(p, dg, step);
+	oom_plan(p, dg, step);
+	mempolicy_plan(p);
+	prctl_plan(p);
+	if (dg->n && *step == STEP__ALL)
+		*step = STEP_CONFIG;
+	return dg->n == 0;
+}
+
+void plan_free(struct plan *p)
+{
+	for (char **a = p->argv; a && *a; a++)
+		free(*a);
+	for (char **e = p->envp; e && *e; e++)
+		free(*e);
+	free(p->argv);
+	free(p->envp);
+	free(p->groups);
+	free((char *)p->user_name);
+	free((char *)p->home);
+	free((char *)p->shell);
+	free((char *)p->exec_path);
+	seccomp_plan_free(&p->seccomp);
+	sandbox_plan_free(&p->sandbox);
+	cgroup_plan_free(&p->cgroup);
+	bpf_lsm_plan_free(&p->rfs);
+	directories_plan_free(p);
+	if (p->exec_fd >= 0)
+		close(p->exec_fd);
+	if (p->status_fd >= 0)
+		close(p->status_fd);
+	if (p->apparmor_exec_fd >= 0)
+		close(p->apparmor_exec_fd);
+	if (p->stat_fd >= 0)
+		close(p->stat_fd);
+	if (p->ctty_fd >= 0)
+		close(p->ctty_fd);
+	if (p->oom_fd >= 0)
+		close(p->oom_fd);
+	for (int fd = 0; fd < 3; fd++)
+		if (p->stdio_fd[fd] >= 0)
+			close(p->stdio_fd[fd]);
+	CPU_FREE(p->cpus);
+	CPU_FREE(p->cpus_read);
+	plan_init(p);
+}
