@@ -14,9 +14,9 @@
  * program's map and this launch's set, made and filled in the plan; the
  * apply step only points the agent group's entry at it.
  */
-/* Where the program's link and map are pinned (bpffs). */
-#define BPF_LSM_PIN_DIR	 "/sys/fs/bpf/osapi-launch"
-#define BPF_LSM_PIN_LINK BPF_LSM_PIN_DIR "/file_open"
+/* Where the program's link and map are pinned (bpffs): one directory per
+ * program, named by its content, below this one. */
+#define BPF_LSM_PIN_DIR "/sys/fs/bpf/osapi-launch"
 
 struct bpf_lsm_plan {
 	bool on;
@@ -30,10 +30,11 @@ struct bpf_lsm_plan {
 	int inner_fd;	   /* this launch's set */
 	uint32_t inner_id;
 	uint32_t prog_id;
-	bool loaded;   /* this plan loaded and pinned the program */
-	size_t stale;  /* entries of dead groups removed */
-	char *mounted; /* bpffs mounted by this plan, or NULL */
-	bool persist;  /* pinned for launches; false: --check's test only */
+	const char *pin_link; /* BPF_LSM_PIN_DIR/<program id>/file_open */
+	bool loaded;	      /* this plan loaded and pinned the program */
+	size_t stale;	      /* entries of dead groups removed */
+	char *mounted;	      /* bpffs mounted by this plan, or NULL */
+	bool persist; /* pinned for launches; false: --check's test only */
 };
 
 struct plan;

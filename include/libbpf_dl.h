@@ -28,6 +28,7 @@ struct libbpf {
 	typeof(bpf_link__destroy) *link__destroy;
 	typeof(bpf_obj_get) *obj_get;
 	typeof(bpf_obj_get_info_by_fd) *obj_get_info_by_fd;
+	typeof(bpf_prog_get_fd_by_id) *prog_get_fd_by_id;
 	typeof(bpf_map_create) *map_create;
 	typeof(bpf_map_update_elem) *map_update_elem;
 	typeof(bpf_map_lookup_elem) *map_lookup_elem;

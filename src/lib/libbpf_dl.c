@@ -34,6 +34,7 @@ const char *libbpf_open(void)
 		S(link__destroy, bpf_link__destroy),
 		S(obj_get, bpf_obj_get),
 		S(obj_get_info_by_fd, bpf_obj_get_info_by_fd),
+		S(prog_get_fd_by_id, bpf_prog_get_fd_by_id),
 		S(map_create, bpf_map_create),
 		S(map_update_elem, bpf_map_update_elem),
 		S(map_lookup_elem, bpf_map_lookup_elem),

@@ -19,12 +19,14 @@
  * and ignores it: a launcher refuses what it cannot enforce as written.
  */
 #include <errno.h>
+#include <linux/capability.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "bpf_lsm.h"
@@ -38,7 +40,6 @@
 #endif
 
 #define BPFFS	       "/sys/fs/bpf"
-#define PIN_MAP	       BPF_LSM_PIN_DIR "/cgroup_fs"
 #define BPF_FS_MAGIC_  0xcafe4a11
 #define CGROUP2_MAGIC_ 0x63677270
 
@@ -154,48 +155,117 @@ static const char *kernel_why(void)
 	return NULL;
 }
 
-/* bpffs at /sys/fs/bpf (mounted now, in the host's mount namespace, when
- * it is not) and our directory in it, root's alone. */
-static int pin_dir(struct bpf_lsm_plan *r, const char **what)
-{
-	struct statfs sf;
-	struct stat st;
+/* This program's pins: a directory named by the embedded object's
+ * content, so a launcher with another program never takes these for its
+ * own, nor its own for these. */
+#define PIN_VERSION BPF_LSM_PIN_DIR "/" BPF_LSM_ELF_ID
+#define PIN_LINK    PIN_VERSION "/file_open"
+#define PIN_MAP	    PIN_VERSION "/cgroup_fs"
 
-	if (statfs(BPFFS, &sf) < 0 || sf.f_type != BPF_FS_MAGIC_) {
-		*what = "mount bpffs on " BPFFS;
-		if (mount("bpf", BPFFS, "bpf", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			  "mode=0700") < 0)
-			return -errno;
-		r->mounted = xstrdup(BPFFS);
+/* A pin directory, there or to be made: root's alone. */
+static int pin_dir_one(const char *dir, const char **what)
+{
+	struct stat st;
+	struct statvfs sv;
+
+	if (persist && mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		*what = "mkdir the pin directory";
+		return -errno;
 	}
-	*what = "mkdir " BPF_LSM_PIN_DIR;
-	if (mkdir(BPF_LSM_PIN_DIR, 0700) < 0 && errno != EEXIST)
-		return -errno;
-	if (lstat(BPF_LSM_PIN_DIR, &st) < 0)
-		return -errno;
+	if (lstat(dir, &st) < 0) {
+		/* --check: made by the launch, in a writable bpffs. */
+		*what = "make the pin directory: bpffs is read-only";
+		if (errno == ENOENT && !persist && statvfs(BPFFS, &sv) == 0 &&
+		    !(sv.f_flag & ST_RDONLY))
+			return 0;
+		return errno == ENOENT ? -EROFS : -errno;
+	}
 	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022)) {
-		*what = BPF_LSM_PIN_DIR
-			" is not a directory writable by root alone";
+		*what = "use the pin directory: it is not a directory "
+			"writable by root alone";
 		return -EPERM;
 	}
 	return 0;
 }
 
-static uint32_t link_prog_id(int fd)
+/* bpffs at /sys/fs/bpf (mounted now, in the host's mount namespace, when
+ * it is not) and our directories in it.  --check makes nothing: it asks
+ * whether the launch could. */
+static int pin_dir(struct bpf_lsm_plan *r, const char **what)
 {
-	struct bpf_link_info info;
-	uint32_t len = sizeof(info);
+	struct statfs sf;
+	struct stat st;
+	int err;
 
-	memset(&info, 0, sizeof(info));
-	return libbpf.obj_get_info_by_fd(fd, &info, &len) < 0 ? 0
-							      : info.prog_id;
+	if (statfs(BPFFS, &sf) < 0 || sf.f_type != BPF_FS_MAGIC_) {
+		*what = "mount bpffs on " BPFFS;
+		if (!persist) {
+			if (lstat(BPFFS, &st) < 0)
+				return -errno;
+			if (!S_ISDIR(st.st_mode))
+				return -ENOTDIR;
+			return plan_has_cap(CAP_SYS_ADMIN) ? 0 : -EPERM;
+		}
+		if (mount("bpf", BPFFS, "bpf", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			  "mode=0700") < 0)
+			return -errno;
+		r->mounted = xstrdup(BPFFS);
+	}
+	err = pin_dir_one(BPF_LSM_PIN_DIR, what);
+	return err ? err : pin_dir_one(PIN_VERSION, what);
+}
+
+/* The pinned link and map are this program's, as it pinned them: an LSM
+ * link on file_open whose program is restrict_fs reading this map, a hash
+ * of maps keyed by cgroup id.  Anything else pinned there (by hand, by a
+ * bug) would be taken for the restriction and enforce nothing. */
+static const char *pins_are_ours(int link_fd, int map_fd, uint32_t *prog_id)
+{
+	struct bpf_link_info li;
+	struct bpf_prog_info pi;
+	struct bpf_map_info mi;
+	uint32_t len = sizeof(li), maps[8], map_id;
+	int prog_fd;
+	bool uses = false;
+
+	memset(&li, 0, sizeof(li));
+	if (libbpf.obj_get_info_by_fd(link_fd, &li, &len) < 0 ||
+	    li.type != BPF_LINK_TYPE_TRACING ||
+	    li.tracing.attach_type != BPF_LSM_MAC || !li.prog_id)
+		return PIN_LINK " is not an LSM link";
+	memset(&mi, 0, sizeof(mi));
+	len = sizeof(mi);
+	if (libbpf.obj_get_info_by_fd(map_fd, &mi, &len) < 0 ||
+	    mi.type != BPF_MAP_TYPE_HASH_OF_MAPS ||
+	    mi.key_size != sizeof(uint64_t) ||
+	    mi.value_size != sizeof(uint32_t))
+		return PIN_MAP " is not a map of cgroup ids to sets";
+	map_id = mi.id;
+	prog_fd = libbpf.prog_get_fd_by_id(li.prog_id);
+	if (prog_fd < 0)
+		return "the program of " PIN_LINK " cannot be opened";
+	memset(&pi, 0, sizeof(pi));
+	pi.nr_map_ids = sizeof(maps) / sizeof(maps[0]);
+	pi.map_ids = (uint64_t)(uintptr_t)maps;
+	len = sizeof(pi);
+	if (libbpf.obj_get_info_by_fd(prog_fd, &pi, &len) < 0)
+		pi.type = 0;
+	close(prog_fd);
+	for (uint32_t i = 0;
+	     i < pi.nr_map_ids && i < sizeof(maps) / sizeof(maps[0]); i++)
+		uses |= maps[i] == map_id;
+	if (pi.type != BPF_PROG_TYPE_LSM || strcmp(pi.name, "restrict_fs") ||
+	    !uses)
+		return "the program of " PIN_LINK
+		       " is not restrict_fs reading " PIN_MAP;
+	*prog_id = li.prog_id;
+	return NULL;
 }
 
 /* The pinned program and map, or a new load, attached and pinned.  The
  * object is the embedded ELF (meson.build: tools/bytes-to-c), opened with
- * libbpf's own calls.  bpffs is mounted only once
- * the kernel has taken the program: a host that refuses it keeps its
- * /sys/fs/bpf as it was. */
+ * libbpf's own calls.  bpffs is mounted only once the kernel has taken
+ * the program: a host that refuses it keeps its /sys/fs/bpf as it was. */
 static int program(struct bpf_lsm_plan *r, const char **what)
 {
 	struct bpf_object *obj;
@@ -205,26 +275,35 @@ static int program(struct bpf_lsm_plan *r, const char **what)
 	struct statfs sf;
 	int fd, err;
 
+	r->pin_link = PIN_LINK;
 	if (statfs(BPFFS, &sf) == 0 && sf.f_type == BPF_FS_MAGIC_) {
-		err = persist ? pin_dir(r, what) : 0;
+		err = pin_dir(r, what);
 		if (err)
 			return err;
-		fd = libbpf.obj_get(BPF_LSM_PIN_LINK);
-		if (fd >= 0) {
-			r->prog_id = link_prog_id(fd);
+		fd = libbpf.obj_get(PIN_LINK);
+		r->outer_fd = libbpf.obj_get(PIN_MAP);
+		if (fd >= 0 && r->outer_fd < 0) {
+			/* Agents started earlier keep their restriction
+			 * through this link: not to be replaced under
+			 * them. */
 			close(fd);
-			r->outer_fd = libbpf.obj_get(PIN_MAP);
-			if (r->outer_fd >= 0 && r->prog_id)
-				return 0;
-			/* A link without its map (removed by hand): the
-			 * program cannot be reached; a new one replaces
-			 * it. */
-			if (r->outer_fd >= 0)
-				close(r->outer_fd);
-			r->outer_fd = -1;
-			if (persist)
-				unlink(BPF_LSM_PIN_LINK);
+			*what = "use " PIN_LINK ": its map " PIN_MAP
+				" is gone; remove the link to load the "
+				"program again";
+			return -ENOENT;
 		}
+		if (fd >= 0) {
+			const char *why =
+				pins_are_ours(fd, r->outer_fd, &r->prog_id);
+			close(fd);
+			if (!why)
+				return 0;
+			*what = why;
+			return -EINVAL;
+		}
+		if (r->outer_fd >= 0)
+			close(r->outer_fd);
+		r->outer_fd = -1;
 	}
 	*what = "open the program";
 	obj = libbpf.object__open_mem(bpf_lsm_elf, sizeof(bpf_lsm_elf), NULL);
@@ -234,7 +313,7 @@ static int program(struct bpf_lsm_plan *r, const char **what)
 	prog = libbpf.object__find_program_by_name(obj, "restrict_fs");
 	*what = "load the program (kernel BPF LSM, BTF)";
 	err = map && prog ? libbpf.object__load(obj) : -ENOENT;
-	if (!err && persist)
+	if (!err)
 		err = pin_dir(r, what);
 	if (!err && persist) {
 		/* A map left without its link has no reader: replaced. */
@@ -255,10 +334,16 @@ static int program(struct bpf_lsm_plan *r, const char **what)
 	}
 	/* --check: the kernel took and attached the program; destroying
 	 * the unpinned link below detaches it again. */
-	*what = "pin the link at " BPF_LSM_PIN_LINK;
-	err = persist ? libbpf.link__pin(link, BPF_LSM_PIN_LINK) : 0;
+	*what = "pin the link at " PIN_LINK;
+	err = persist ? libbpf.link__pin(link, PIN_LINK) : 0;
 	if (!err) {
-		r->prog_id = link_prog_id(libbpf.link__fd(link));
+		struct bpf_link_info li;
+		uint32_t len = sizeof(li);
+
+		memset(&li, 0, sizeof(li));
+		if (libbpf.obj_get_info_by_fd(libbpf.link__fd(link), &li,
+					      &len) == 0)
+			r->prog_id = li.prog_id;
 		r->outer_fd = fcntl(libbpf.map__fd(map), F_DUPFD_CLOEXEC, 3);
 		if (r->outer_fd < 0)
 			err = -errno;

@@ -104,7 +104,7 @@ static void bpf_lsm_print(FILE *out, const struct bpf_lsm_plan *r)
 		"%s\nfilesystems     BPF LSM program %u (%s), set map %u "
 		"for %s\n",
 		r->nnames ? "" : " (none: every open is refused)", r->prog_id,
-		!r->loaded   ? BPF_LSM_PIN_LINK
+		!r->loaded   ? r->pin_link
 		: r->persist ? "loaded and pinned now"
 			     : "loaded for this check; the launch pins it",
 		r->inner_id, r->group);

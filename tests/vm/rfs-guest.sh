@@ -57,7 +57,23 @@ is "$?" 0 "--check with RestrictFileSystems= before any launch: accepted"
 like "$out" 'filesystems +BPF LSM program [0-9]+ \(loaded for this check; the launch pins it\)' \
 	"--check loaded the program to test the kernel ..."
 is "$(grep -c ' /sys/fs/bpf bpf ' /proc/mounts)" "$bpffs_before" "... mounted no bpffs ..."
-ok "$([ ! -e /sys/fs/bpf/osapi-launch/file_open ] && echo 0 || echo 1)" "... and pinned nothing"
+ok "$([ ! -e /sys/fs/bpf/osapi-launch ] && echo 0 || echo 1)" "... and pinned nothing"
+# The same with bpffs already mounted (as on a systemd host): --check
+# makes no directory in it.
+mkdir -p /sys/fs/bpf
+mount -t bpf bpf /sys/fs/bpf
+out=$("$launcher" --check -c "$c" 2>&1)
+is "$?" 0 "--check with bpffs mounted: accepted ..."
+ok "$([ ! -e /sys/fs/bpf/osapi-launch ] && echo 0 || echo 1)" "... and made nothing in it"
+# A pin directory the launch would refuse: --check refuses it too.
+mkdir -m 0777 /sys/fs/bpf/osapi-launch
+out=$("$launcher" --check -c "$c" 2>&1)
+is "$?" 78 "--check: a pin directory writable by others is refused (78) ..."
+like "$out" 'not a directory writable by root alone' "... saying why"
+"$launcher" -c "$c" >/dev/null 2>&1
+is "$?" 245 "... as the launch refuses it (245)"
+rmdir /sys/fs/bpf/osapi-launch
+umount /sys/fs/bpf
 
 is "$(two control "ExecStart=$probe $tries")" "ok:ok" "control: proc and / both open"
 is "$(two deny "ExecStart=$probe $tries" "RestrictFileSystems=~proc")" "EPERM:ok" \
@@ -98,11 +114,13 @@ prog=$(printf '%s\n' "$progs" | awk '$2 == "lsm" && $3 == "name" && $4 == "restr
 like "$prog" '^[0-9]+$' "bpftool prog list: one lsm program restrict_fs (id $prog)"
 like "$links" "tracing +prog $prog" "bpftool link list: a link holds it"
 like "$links" 'prog_type lsm +attach_type lsm_mac' "bpftool link list: on the BPF LSM hook (lsm_mac)"
-ls /sys/fs/bpf/osapi-launch/file_open /sys/fs/bpf/osapi-launch/cgroup_fs >/dev/null
-ok $? "link and map pinned under /sys/fs/bpf/osapi-launch"
+pins=$(ls -d /sys/fs/bpf/osapi-launch/*/)
+like "$pins" '^/sys/fs/bpf/osapi-launch/[0-9a-f]{16}/$' "one pin directory, named by the program's content"
+ls "$pins/file_open" "$pins/cgroup_fs" >/dev/null
+ok $? "link and map pinned in it"
 # The map's u64 key as bpftool prints it without BTF: little-endian bytes.
 hex=$(printf '%016x' "$id" | sed 's/\(..\)/\1 /g' | awk '{ for (i = NF; i > 0; i--) printf "%s%s", $i, (i > 1 ? " " : "") }')
-dump=$(bpftool map dump pinned /sys/fs/bpf/osapi-launch/cgroup_fs 2>&1)
+dump=$(bpftool map dump pinned "$pins/cgroup_fs" 2>&1)
 diag "cgroup id $id ($hex)" "$dump"
 line=$(printf '%s\n' "$dump" | grep "key: $hex  value:")
 ok $? "the map holds the agent's cgroup id $id"
@@ -124,7 +142,7 @@ ok $? "the sleeper's group removed"
 # A second launch reuses the pinned program: still one link.
 is "$(two again "ExecStart=$probe $tries" "RestrictFileSystems=~proc")" "EPERM:ok" "a second launch: enforced again"
 is "$(bpftool prog list | grep -c 'name restrict_fs')" 1 "one program for all launches"
-unlike_dump=$(bpftool map dump pinned /sys/fs/bpf/osapi-launch/cgroup_fs 2>&1)
+unlike_dump=$(bpftool map dump pinned "$pins/cgroup_fs" 2>&1)
 if printf '%s\n' "$unlike_dump" | grep -q "key: $hex  value:"; then r=1; else r=0; fi
 ok $r "the removed group's entry (cgroup id $id) was cleaned by the next launch"
 c=$(conf check "ExecStart=$probe" "RestrictFileSystems=~proc @temporary")
@@ -132,5 +150,27 @@ out=$("$launcher" --check -c "$c" 2>&1)
 rc=$?
 is "$rc" 0 "--check accepts RestrictFileSystems= here"
 like "$out" 'filesystems +deny: proc ramfs tmpfs' "--check lists the merged names"
-like "$out" 'filesystems +BPF LSM program [0-9]+ \(/sys/fs/bpf/osapi-launch/file_open\)' "--check names the pinned program it reuses"
+like "$out" 'filesystems +BPF LSM program [0-9]+ \(/sys/fs/bpf/osapi-launch/[0-9a-f]{16}/file_open\)' "--check names the pinned program it reuses"
+
+# Pins that are not this program's are refused, not reused: a plain map in
+# place of the link enforced nothing and passed the read-back once.
+mv "$pins/file_open" /sys/fs/bpf/saved_link
+bpftool map create /sys/fs/bpf/decoy type hash key 4 value 4 entries 1 name decoy
+mv /sys/fs/bpf/decoy "$pins/file_open"
+out=$("$launcher" -c "$c" 2>&1)
+is "$?" 245 "a map pinned in the link's place: the launch refuses (245) ..."
+like "$out" 'is not an LSM link' "... saying why"
+"$launcher" --check -c "$c" >/dev/null 2>&1
+is "$?" 78 "... and so does --check (78)"
+rm "$pins/file_open"
+# A link without its map: the agents started before keep their restriction
+# through it, so it is refused rather than replaced.
+mv /sys/fs/bpf/saved_link "$pins/file_open"
+mv "$pins/cgroup_fs" /sys/fs/bpf/saved_map
+out=$("$launcher" -c "$c" 2>&1)
+is "$?" 245 "the link without its map: refused (245), not replaced ..."
+like "$out" 'its map .* is gone; remove the link' "... saying what to do"
+ok "$([ -e "$pins/file_open" ] && echo 0 || echo 1)" "... and the link is still pinned"
+mv /sys/fs/bpf/saved_map "$pins/cgroup_fs"
+is "$(two last "ExecStart=$probe $tries" "RestrictFileSystems=~proc")" "EPERM:ok" "both pins back: enforced again"
 echo "1..$n"
