@@ -254,8 +254,8 @@ static const char *pins_are_ours(int link_fd, int map_fd, uint32_t *prog_id)
 	for (uint32_t i = 0;
 	     i < pi.nr_map_ids && i < sizeof(maps) / sizeof(maps[0]); i++)
 		uses |= maps[i] == map_id;
-	if (pi.type != BPF_PROG_TYPE_LSM || strcmp(pi.name, "restrict_fs") ||
-	    !uses)
+	if (pi.type != BPF_PROG_TYPE_LSM ||
+	    strcmp(pi.name, "restrict_fs") != 0 || !uses)
 		return "the program of " PIN_LINK
 		       " is not restrict_fs reading " PIN_MAP;
 	*prog_id = li.prog_id;
