@@ -10,13 +10,15 @@
 #     init system's supervisor;
 #   - a second run reports changed=0;
 #   - (runit) a config the launcher refuses fails the play with the
-#     launcher's message and leaves the running agent alone.
+#     launcher's message and leaves the running agent alone;
+#   - (OpenRC) --check and --check --diff on a converged host, and the
+#     SELinux tasks with stand-in selinuxenabled, semodule and restorecon.
 # The agent is tests/probe.c built static (--sleep): the real agent cannot
 # be built here (see docs/fleet.md).
 # converge_and_check and the ways of reading a target from outside are
 # tests/lib/ansible.sh's, shared with 84-ansible-guests.t (booted guests).
-# Measured: ~2.5 min on a loaded 2-core machine with cached images (image
-# builds add ~2.5 min each, the .deb ~1.5 min, on first run).
+# Measured: ~2.3 min on a 2-core machine with cached images (image builds
+# add ~2.5 min each, the .deb ~1.5 min, on first run).
 # shellcheck source=tests/lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
 need_root

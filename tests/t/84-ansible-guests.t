@@ -297,7 +297,7 @@ for h in json.load(open(sys.argv[1]))["hosts"]:
 	like "$(verdict osapi-sysvinit)" 'capabilities\.ambient\.mask .*capabilities\.bounding\.mask.*capabilities\.effective\.mask' \
 		"osapi-sysvinit: ... naming the capability sets"
 	like "$(verdict osapi-sysvinit)" 'config\.sha256' "osapi-sysvinit: ... and its config, which is not the approved one"
-	like "$(cat "$SCRATCH/audit.txt")" 'capabilities\.ambient\.names: approved \["cap_net_raw"\], running \["cap_net_bind_service", "cap_net_raw"\] WEAKER' \
+	log_like "$SCRATCH/audit.txt" 'capabilities\.ambient\.names: approved \["cap_net_raw"\], running \["cap_net_bind_service", "cap_net_raw"\] WEAKER' \
 		"... in words: cap_net_bind_service added, WEAKER"
 	is "$(verdict osapi-runit)" "matches not-weaker " "osapi-runit: matches the approval"
 	[ -z "${agent[osapi-openrc]:-}" ] ||
