@@ -43,6 +43,17 @@ mount -t ext4 -o rw /dev/vda /newroot || fail "cannot mount /dev/vda"
 cp -a /payload/. /newroot/ || fail "cannot copy the payload"
 sync
 
+# A guest booted with a network card (tests/vm/boot-target: QEMU's
+# user-mode network) gets the addresses QEMU's DHCP server would hand out:
+# the images hold no network configuration and no DHCP client.
+if [ -e /sys/class/net/eth0 ]; then
+	if ! { ip link set lo up && ip link set eth0 up &&
+		ip addr add 10.0.2.15/24 dev eth0 &&
+		ip route add default via 10.0.2.2; }; then
+		fail "cannot configure eth0"
+	fi
+fi
+
 init=/sbin/init
 read -r cmdline </proc/cmdline
 # shellcheck disable=SC2086 # the command line, split into its words

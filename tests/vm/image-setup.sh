@@ -7,8 +7,13 @@
 # named *.sh next to this script (for s6, the guide's PID 1 set-up) are run
 # first, as the operator would run them.  Nothing of the agent's service is
 # installed here: the guest does that with the guide's own commands.
+#
+# With "target" (build-image --target): no test hook; instead INIT starts
+# sshd, and rsyslogd where it is installed (the launcher's applied-policy
+# record goes to syslog), each as that init system's own service.
 set -eu
 init=$1
+mode=${2:-tests}
 here=$(dirname "$0")
 
 echo "osapi-$init" >/etc/hostname
@@ -19,6 +24,86 @@ for f in "$here"/*.sh; do
 	[ "$(basename "$f")" = image-setup.sh ] && continue
 	(cd /tmp && sh -eu "$f")
 done
+
+# quiet_systemd: nothing to log in on, and no periodic jobs: under TCG
+# every unit started costs boot time, and none of these touches the agent.
+quiet_systemd() {
+	for u in getty.target getty-static.service serial-getty@ttyS0.service \
+		getty@tty1.service apt-daily.timer apt-daily-upgrade.timer \
+		dpkg-db-backup.timer e2scrub_all.timer e2scrub_reap.service \
+		fstrim.timer systemd-tmpfiles-clean.timer; do
+		ln -sf /dev/null "/etc/systemd/system/$u"
+	done
+}
+
+# target_services: sshd, and rsyslogd where it is installed, the way each
+# init system runs its services.
+target_services() {
+	daemons="ssh:/usr/sbin/sshd -D -e"
+	if [ -x /usr/sbin/rsyslogd ]; then
+		daemons="$daemons
+rsyslog:/usr/sbin/rsyslogd -n -iNONE"
+	fi
+	case $init in
+	systemd)
+		# Debian's own units, enabled by the packages; journald keeps
+		# the records.
+		quiet_systemd
+		;;
+	openrc)
+		# Native OpenRC services rather than Debian's LSB scripts run
+		# through OpenRC's compatibility.  The host name too (the
+		# applied-policy record names its host): Debian's comes with
+		# initscripts, which this image leaves out (see build-image).
+		rm -f /etc/runlevels/*/ssh /etc/runlevels/*/rsyslog
+		printf '%s\n' '#!/sbin/openrc-run' 'start() { hostname -F /etc/hostname; }' \
+			>/etc/init.d/osapi-vm-hostname
+		chmod 0755 /etc/init.d/osapi-vm-hostname
+		rc-update add osapi-vm-hostname sysinit
+		printf '%s\n' "$daemons" | while IFS=: read -r name cmd; do
+			{
+				echo '#!/sbin/openrc-run'
+				echo "command=${cmd%% *}"
+				echo "command_args=\"${cmd#* }\""
+				echo 'supervisor=supervise-daemon'
+				echo "pidfile=/run/osapi-vm-$name.pid"
+				echo 'start_pre() { mkdir -p /run/sshd; }'
+			} >"/etc/init.d/osapi-vm-$name"
+			chmod 0755 "/etc/init.d/osapi-vm-$name"
+			rc-update add "osapi-vm-$name" default
+		done
+		;;
+	runit)
+		# A service directory named like the LSB script keeps runit's
+		# sysv emulation (run_sysv_scripts) from starting it a second
+		# time.  The host name is set by runit's stage 1, which runs
+		# /etc/rcS.d (no initscripts here for its hostname.sh).
+		printf '%s\n' '#!/bin/sh' 'hostname -F /etc/hostname' >/etc/init.d/osapi-vm-hostname
+		chmod 0755 /etc/init.d/osapi-vm-hostname
+		mkdir -p /etc/rcS.d
+		ln -sf ../init.d/osapi-vm-hostname /etc/rcS.d/S01osapi-vm-hostname
+		mkdir -p /etc/service
+		printf '%s\n' "$daemons" | while IFS=: read -r name cmd; do
+			mkdir -p "/etc/sv/$name"
+			printf '%s\n' '#!/bin/sh' 'exec 2>&1' 'mkdir -p /run/sshd' "exec $cmd" >"/etc/sv/$name/run"
+			chmod 0755 "/etc/sv/$name/run"
+			ln -sf "/etc/sv/$name" /etc/service/
+		done
+		;;
+	sysvinit)
+		# Debian's LSB scripts (rsyslog's from orphan-sysvinit-scripts).
+		;;
+	*)
+		echo "image-setup.sh: no Ansible target for $init" >&2
+		exit 1
+		;;
+	esac
+}
+
+if [ "$mode" = target ]; then
+	target_services
+	exit 0
+fi
 
 case $init in
 systemd)
@@ -38,14 +123,7 @@ EOF
 	mkdir -p /etc/systemd/system/multi-user.target.wants
 	ln -s /etc/systemd/system/osapi-vm-runner.service \
 		/etc/systemd/system/multi-user.target.wants/
-	# Nothing to log in on, and no periodic jobs: under TCG every unit
-	# started costs boot time, and none of these touches the agent.
-	for u in getty.target getty-static.service serial-getty@ttyS0.service \
-		getty@tty1.service apt-daily.timer apt-daily-upgrade.timer \
-		dpkg-db-backup.timer e2scrub_all.timer e2scrub_reap.service \
-		fstrim.timer systemd-tmpfiles-clean.timer; do
-		ln -sf /dev/null "/etc/systemd/system/$u"
-	done
+	quiet_systemd
 	;;
 openrc)
 	cat >/etc/init.d/osapi-vm-runner <<'EOF'

@@ -144,3 +144,46 @@ kernel_modules() {
 	fi
 	echo "$dir"
 }
+
+# --- booting the disk images of tests/vm/build-image -------------------------
+
+# Debian builds these as modules, and the images hold none: the initramfs
+# loads them, each after what it depends on (modinfo "depends="; the kernel
+# package ships no modules.dep: depmod runs at its installation).
+# shellcheck disable=SC2034 # used by the scripts that source this file
+image_modules=(virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci
+	virtio_blk crc16 mbcache crc32c_generic jbd2 ext4)
+# ... and for a guest with a network card (tests/vm/boot-target).
+# shellcheck disable=SC2034
+image_net_modules=(failover net_failover virtio_net)
+
+# image_boot_files WORK PAYLOAD_DIR MODULE...: print the kernel to boot a
+# disk image with, and write WORK/initramfs.cpio: busybox, the MODULEs
+# (loaded in this order), tests/vm/image-init.sh as /init and PAYLOAD_DIR,
+# which /init lays over the image's root at every boot.  Needs $here
+# (tests/vm) and root (apt-get download into $cache).
+image_boot_files() {
+	local work=$1 payload=$2 kdeb kernel mods bb root m
+	shift 2
+	mkdir -p "$cache/debs" "$cache/kernel" "$cache/root" "$cache/modules"
+	if id _apt >/dev/null 2>&1; then
+		chown _apt "$cache/debs"
+	fi
+	kdeb=$(fetch "$(kernel_package)")
+	kernel=$(kernel_image "$kdeb")
+	mods=$(kernel_modules "$kdeb" "$@")
+	bb=$(extract_deb "$(fetch busybox-static)")
+	root=$work/root
+	mkdir -p "$root/bin" "$root/modules" "$root/payload"
+	cp "$bb/bin/busybox" "$root/bin/busybox"
+	install -m 0755 "${here:?}/image-init.sh" "$root/init"
+	for m in "$@"; do
+		cp "$mods/$m.ko" "$root/modules/"
+		echo "$m" >>"$root/modules/order"
+	done
+	cp -a "$payload/." "$root/payload/"
+	(cd "$root" && find . -print | LC_ALL=C sort | "$bb/bin/busybox" cpio -o -H newc 2>/dev/null) >"$work/initramfs.cpio"
+	rm -rf "$root"
+	log "initramfs $(stat -c %s "$work/initramfs.cpio") bytes"
+	echo "$kernel"
+}
