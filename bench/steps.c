@@ -80,6 +80,29 @@ static void observe(const char *step)
 		_exit(1);
 }
 
+/* plan_build_observed() names each plan step before it runs, the call as
+ * written ("exec_plan(p, c, cmdline, dg, step)", "p->envp =
+ * environ_build(...)"): its function's name is the row's. */
+static void observe_plan(const char *step)
+{
+	static char prev[64];
+	const char *end = strchr(step, '('), *b;
+	char row[80];
+
+	if (!end)
+		end = step + strlen(step);
+	for (b = end;
+	     b > step && (b[-1] == '_' || (b[-1] >= 'a' && b[-1] <= 'z')); b--)
+		;
+	if (prev[0]) {
+		snprintf(row, sizeof(row), "  plan: %s", prev);
+		mark(row);
+	}
+	snprintf(prev, sizeof(prev), "%.*s", (int)(end - b), b);
+	if (strcmp(step, "end of the plan") == 0)
+		prev[0] = '\0';
+}
+
 #define STEP(name, call)                                                       \
 	do {                                                                   \
 		call;                                                          \
@@ -150,6 +173,7 @@ int main(int argc, char **argv)
 	struct diag dg = {0};
 	enum step step = STEP_CONFIG;
 	struct seccomp_plan again;
+	double t0;
 	struct passwd *pw;
 	gid_t groups[64];
 	int ngroups = 64;
@@ -173,12 +197,16 @@ int main(int argc, char **argv)
 	STEP("NSS: user and groups (first lookup)",
 	     pw = getpwnam(cfg.user ? cfg.user : "root");
 	     if (pw) getgrouplist(pw->pw_name, pw->pw_gid, groups, &ngroups));
-	STEP(
-		"plan (incl. NSS again warm, binary trust, cache, rulesets)",
-		if (!plan_build(&plan, &cfg, argv + 2, &dg, &step)) {
-			diag_print(&dg);
-			return 1;
-		});
+	/* The plan as a whole, then each of its steps below it. */
+	t0 = now_us();
+	last = t0;
+	if (!plan_build_observed(&plan, &cfg, argv + 2, &dg, &step,
+				 observe_plan)) {
+		diag_print(&dg);
+		return 1;
+	}
+	last = t0;
+	mark("plan (incl. NSS again warm, binary trust, cache, rulesets)");
 	/* The cache read again, alone: what plan_build() spent on it. */
 	STEP("of which: filter cache read and checksum (repeated alone)",
 	     seccomp_plan_build(&again, &cfg, &dg);

@@ -181,6 +181,11 @@ static inline void plan_fail(enum step *step, enum step s)
  * code they carry in *step; returns false on any. */
 bool plan_build(struct plan *p, const struct config *c, char *const *cmdline,
 		struct diag *dg, enum step *step);
+/* plan_build() telling observe the name of each plan step before it runs
+ * (bench/steps.c times the plan with it). */
+bool plan_build_observed(struct plan *p, const struct config *c,
+			 char *const *cmdline, struct diag *dg, enum step *step,
+			 void (*observe)(const char *step));
 
 void plan_init(struct plan *p);
 /* For the --check and error paths, and the fuzzer: the launch never frees. */

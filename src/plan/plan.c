@@ -45,24 +45,34 @@ void plan_init(struct plan *p)
  * (as doas does); the order is only where a step reads what another
  * decided, as each comment says.
  */
-bool plan_build(struct plan *p, const struct config *c, char *const *cmdline,
-		struct diag *dg, enum step *step)
+bool plan_build_observed(struct plan *p, const struct config *c,
+			 char *const *cmdline, struct diag *dg, enum step *step,
+			 void (*observe)(const char *step))
 {
+	/* observe, when given (bench/steps.c), is told each plan step before
+	 * it runs, as launch_observed() tells the launch steps. */
+#define PSTEP(...)                                                             \
+	do {                                                                   \
+		if (observe)                                                   \
+			observe(#__VA_ARGS__);                                 \
+		__VA_ARGS__;                                                   \
+	} while (0)
+
 	plan_init(p);
 	p->cfg = c;
 	*step = STEP__ALL;
 
 	/* Who the agent is, first: the rest names the user (its home, its
 	 * groups, whether the uid changes at all). */
-	credentials_plan(p, c, dg, step);
+	PSTEP(credentials_plan(p, c, dg, step));
 	if (!p->user_name) {
 		*step = STEP_PLAN_USER;
 		return false;
 	}
-	capabilities_plan(p, c, dg, step);
-	securebits_plan(p, c, dg, step);
+	PSTEP(capabilities_plan(p, c, dg, step));
+	PSTEP(securebits_plan(p, c, dg, step));
 	p->no_new_privs = c->no_new_privileges;
-	rlimits_plan(p, c, dg, step);
+	PSTEP(rlimits_plan(p, c, dg, step));
 	p->umask = c->umask;
 	if (!c->working_directory)
 		p->workdir = "/"; /* systemd's default for system services */
@@ -73,45 +83,54 @@ bool plan_build(struct plan *p, const struct config *c, char *const *cmdline,
 	p->workdir_optional = c->working_directory_optional;
 	/* After the capabilities: a filter implies no_new_privs unless the
 	 * target keeps CAP_SYS_ADMIN. */
-	seccomp_plan(p, c, dg, step);
-	mdwe_plan(p, c);
+	PSTEP(seccomp_plan(p, c, dg, step));
+	PSTEP(mdwe_plan(p, c));
 	/* Before the environment, which names them, and the sandbox, which
 	 * keeps them writable. */
-	directories_plan(p, dg, step);
+	PSTEP(directories_plan(p, dg, step));
 	p->personality = c->personality_set ? c->personality : PER_LINUX;
-	p->envp = environ_build(c, p, environ, dg);
+	PSTEP(p->envp = environ_build(c, p, environ, dg));
 	/* After the environment: a bare command name is looked up in the
 	 * target's PATH, and ExecStart= expands its variables. */
-	exec_plan(p, c, cmdline, dg, step);
-	apparmor_plan(p, c, dg, step);
-	selinux_plan(p, c, dg, step);
-	cgroup_plan_build(&p->cgroup, c, dg, step);
+	PSTEP(exec_plan(p, c, cmdline, dg, step));
+	PSTEP(apparmor_plan(p, c, dg, step));
+	PSTEP(selinux_plan(p, c, dg, step));
+	PSTEP(cgroup_plan_build(&p->cgroup, c, dg, step));
 	/* After the cgroup plan, which names the agent's v2 group. */
-	bpf_lsm_plan(p, c, dg, step);
+	PSTEP(bpf_lsm_plan(p, c, dg, step));
 	/* After exec_plan: the target and its loader must stay executable,
 	 * and what the exec itself opens readable. */
-	sandbox_plan_build(p, c, dg, step);
-	sandbox_exec_plan(p, c, dg, step);
+	PSTEP(sandbox_plan_build(p, c, dg, step));
+	PSTEP(sandbox_exec_plan(p, c, dg, step));
 	/* After the sandbox plan, which chose the backends. */
-	namespaces_plan(p, c, dg, step);
-	userns_plan(p, c, dg, step);
+	PSTEP(namespaces_plan(p, c, dg, step));
+	PSTEP(userns_plan(p, c, dg, step));
 	/* Once the sandbox and namespace plans have said what they take. */
-	capabilities_drop_plan(p, c, dg, step);
+	PSTEP(capabilities_drop_plan(p, c, dg, step));
 	/* Once the capabilities are settled. */
-	landlock_nnp_plan(p);
+	PSTEP(landlock_nnp_plan(p));
 	/* Last, once no_new_privs is settled: Landlock's process isolation
 	 * for targets that get no file-system ruleset. */
-	landlock_scope_plan(p);
-	verify_plan(p, dg, step);
+	PSTEP(landlock_scope_plan(p));
+	PSTEP(verify_plan(p, dg, step));
 	/* What the caller's process state is reset to. */
-	session_plan(p, dg, step);
-	sched_plan(p, dg, step);
-	oom_plan(p, dg, step);
-	mempolicy_plan(p);
-	prctl_plan(p);
+	PSTEP(session_plan(p, dg, step));
+	PSTEP(sched_plan(p, dg, step));
+	PSTEP(oom_plan(p, dg, step));
+	PSTEP(mempolicy_plan(p));
+	PSTEP(prctl_plan(p));
+	if (observe)
+		observe("end of the plan");
+#undef PSTEP
 	if (dg->n && *step == STEP__ALL)
 		*step = STEP_CONFIG;
 	return dg->n == 0;
+}
+
+bool plan_build(struct plan *p, const struct config *c, char *const *cmdline,
+		struct diag *dg, enum step *step)
+{
+	return plan_build_observed(p, c, cmdline, dg, step, NULL);
 }
 
 void plan_free(struct plan *p)
