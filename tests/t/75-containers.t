@@ -309,18 +309,6 @@ run_block podman-setup "s|/etc/containers/containers.conf|$conf|"
 ok $BRC "podman: containers.conf (default_ulimits within root's hard limits, runc)"
 [ $BRC -eq 0 ] || printf '%s\n' "$BOUT" | sed 's/^/#   /'
 like "$(podman info --format '{{.Host.OCIRuntime.Name}}' 2>&1)" '^runc$' "podman: runc is the runtime"
-# Why: without CAP_SYS_RESOURCE root cannot raise a hard limit, and rootful
-# podman's default RLIMIT_NOFILE (1048576) is above it.
-if ! grep -q '^CapBnd:' /proc/self/status ||
-	[ $((0x$(status_of self CapBnd) >> 24 & 1)) -eq 1 ]; then
-	diag "root has CAP_SYS_RESOURCE here: podman's defaults would do"
-else
-	: >"$SCRATCH/empty.conf"
-	like "$(CONTAINERS_CONF=$SCRATCH/empty.conf podman run --rm osapi-agent --version 2>&1)" \
-		'error setting rlimit type 7: operation not permitted' \
-		"podman: root lacks CAP_SYS_RESOURCE here, and podman's default RLIMIT_NOFILE fails as #14 saw"
-fi
-
 did=$(docker image inspect -f '{{.Id}}' osapi-agent)
 did=${did#sha256:}
 if [ "$(podman image inspect -f '{{.Id}}' localhost/osapi-agent 2>/dev/null)" = "$did" ]; then
@@ -333,6 +321,19 @@ else
 	[ -n "$old_image" ] && podman rmi "$old_image" >/dev/null 2>&1
 fi
 is "$(podman image inspect -f '{{.Id}}' localhost/osapi-agent 2>&1)" "$did" "podman: the same image as Docker's"
+# Why containers.conf (with the image loaded, so only the limits can
+# fail): without CAP_SYS_RESOURCE root cannot raise a hard limit, and rootful
+# podman's default RLIMIT_NOFILE (1048576) is above it.
+if ! grep -q '^CapBnd:' /proc/self/status ||
+	[ $((0x$(status_of self CapBnd) >> 24 & 1)) -eq 1 ]; then
+	diag "root has CAP_SYS_RESOURCE here: podman's defaults would do"
+else
+	: >"$SCRATCH/empty.conf"
+	like "$(CONTAINERS_CONF=$SCRATCH/empty.conf podman run --rm osapi-agent --version 2>&1)" \
+		'error setting rlimit type 7: operation not permitted' \
+		"podman: root lacks CAP_SYS_RESOURCE here, and podman's default RLIMIT_NOFILE fails as #14 saw"
+fi
+
 podman_filters=$(podman run --rm --entrypoint /bin/grep osapi-agent Seccomp_filters /proc/self/status | awk '{print $2}')
 like "$podman_filters" '^[0-9]+$' "podman's own seccomp filters, measured: $podman_filters"
 
