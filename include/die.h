@@ -156,4 +156,14 @@ extern int fault_armed;
 #define INJECT(s) false
 #endif
 
+/* One step of plan_build_observed() or launch_observed(): observe, when
+ * given (bench/steps.c times the real sequences with it), is told the
+ * step's call as written before it runs. */
+#define OBSERVED_STEP(observe, ...)                                            \
+	do {                                                                   \
+		if (observe)                                                   \
+			observe(#__VA_ARGS__);                                 \
+		__VA_ARGS__;                                                   \
+	} while (0)
+
 #endif

@@ -13,12 +13,7 @@ _Noreturn void launch_observed(const struct plan *p,
 {
 	/* observe, when given (bench/steps.c), is told each step before it
 	 * runs: it times this sequence, not a copy of it that would drift. */
-#define STEP(...)                                                              \
-	do {                                                                   \
-		if (observe)                                                   \
-			observe(#__VA_ARGS__);                                 \
-		__VA_ARGS__;                                                   \
-	} while (0)
+#define STEP(...) OBSERVED_STEP(observe, __VA_ARGS__)
 
 	/* The caller's blocked and ignored signals would survive exec. */
 	STEP(signals_apply(p));

@@ -51,12 +51,7 @@ bool plan_build_observed(struct plan *p, const struct config *c,
 {
 	/* observe, when given (bench/steps.c), is told each plan step before
 	 * it runs, as launch_observed() tells the launch steps. */
-#define PSTEP(...)                                                             \
-	do {                                                                   \
-		if (observe)                                                   \
-			observe(#__VA_ARGS__);                                 \
-		__VA_ARGS__;                                                   \
-	} while (0)
+#define PSTEP(...) OBSERVED_STEP(observe, __VA_ARGS__)
 
 	plan_init(p);
 	p->cfg = c;
