@@ -144,4 +144,54 @@ try ProtectProc=bogus -- open-r:/dev/null
 is "$RC" 78 "ProtectProc=bogus: a config error"
 like "$ERR" 'c.conf:[0-9]+: ProtectProc=: "bogus" is not one of default, noaccess, invisible, ptraceable' "ProtectProc=bogus: file:line and the values"
 
+# --- the read-back: a namespace that was not made --------------------------
+# A supervisor's seccomp filter may answer unshare(2) with success and do
+# nothing (errno 0): the launch must see, from /proc/self/ns/*, that the
+# agent would still share the launcher's namespace, and refuse.
+cat >"$SCRATCH/fakeunshare.c" <<'EOF_C'
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+/* fakeunshare FLAGS CMD...: CMD with unshare(FLAGS) answering success
+ * without making anything; other calls and flags as usual. */
+int main(int argc, char **argv)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_unshare, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)strtoul(argc > 1 ? argv[1] : "0", NULL, 0), 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = {sizeof(f) / sizeof(f[0]), f};
+	if (argc < 3 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog))
+		return 99;
+	execv(argv[2], argv + 2);
+	return 98;
+}
+EOF_C
+cc -O2 -o "$SCRATCH/fakeunshare" "$SCRATCH/fakeunshare.c"
+ok $? "a wrapper whose filter fakes unshare(2) (x86-64)"
+for t in "PrivateNetwork 0x40000000 net" "PrivateIPC 0x08000000 ipc" "ProtectHostname 0x04000000 uts"; do
+	set -- $t
+	conf "$C" "ExecStart=$P" User=osapi "$1=yes"
+	out=$("$SCRATCH/fakeunshare" "$2" "$OSAPI_LAUNCH" -c "$C" 2>&1)
+	rc=$?
+	is "$rc" 248 "$1=yes, unshare faked by a filter: the launch refuses at the read-back (exit 248)"
+	like "$out" "$1=: /proc/self/ns/$3 is still the launcher's namespace" "$1=yes, unshare faked: the error names the directive and the namespace"
+	unlike "$out" 'Uid=[0-9]' "$1=yes, unshare faked: the agent never ran"
+	"$SCRATCH/fakeunshare" 0x1 "$OSAPI_LAUNCH" -c "$C" >/dev/null 2>&1
+	is "$?" 0 "control: $1=yes under the same wrapper faking another flag: the launch runs"
+done
+
 done_testing
