@@ -33,7 +33,8 @@ struct seccomp_plan {
 	size_t nsyscalls;
 	int default_errno; /* 0: kill the process */
 	int enosys_above;  /* native calls above this number get ENOSYS */
-	/* seccomp_exec_call(): set by the plan, after the filters. */
+	/* seccomp_exec_call(): set by seccomp_plan_build(), or read from
+	 * the cache with the filters. */
 	const char *exec_call;
 	/* Whether the filters let write(2) through: die() needs it if the
 	 * exec itself fails. */

@@ -976,6 +976,15 @@ static bool build_learn(struct seccomp_plan *s, const struct config *c,
 	return true;
 }
 
+/* What the launch needs of SystemCallFilter= besides the programs; a
+ * cache hit reads it with them. */
+static bool derive(struct seccomp_plan *s, const struct config *c)
+{
+	s->exec_call = seccomp_exec_call(c);
+	s->write_ok = seccomp_config_allows(c, "write");
+	return true;
+}
+
 bool seccomp_plan_build(struct seccomp_plan *s, const struct config *c,
 			struct diag *dg)
 {
@@ -1010,7 +1019,7 @@ bool seccomp_plan_build(struct seccomp_plan *s, const struct config *c,
 	    !c->lock_personality && !c->restrict_realtime &&
 	    !c->restrict_suid_sgid && !c->memory_deny_write_execute &&
 	    !c->protect_clock && !c->protect_hostname && !c->private_devices)
-		return true; /* nothing to filter */
+		return derive(s, c); /* nothing to filter */
 	/* Known without compiling, so a cache hit still says what it holds. */
 	s->allow_list =
 		c->syscall_filter.n && c->syscall_filter.v[0].s[0] != '~';
@@ -1021,6 +1030,7 @@ bool seccomp_plan_build(struct seccomp_plan *s, const struct config *c,
 #endif
 	if (seccomp_cache_lookup(s, c))
 		return true;
+	derive(s, c);
 	/* The main filter goes last: it may deny seccomp(2) itself, which the
 	 * two others still need to be loaded. */
 	if (learning)
@@ -1056,8 +1066,6 @@ void seccomp_plan(struct plan *p, const struct config *c, struct diag *dg,
 {
 	if (!seccomp_plan_build(&p->seccomp, c, dg))
 		plan_fail(step, STEP_PLAN_SECCOMP);
-	p->seccomp.exec_call = seccomp_exec_call(c);
-	p->seccomp.write_ok = seccomp_config_allows(c, "write");
 	if (c->syscall_archs.n && !seccomp_covers_native(&p->seccomp)) {
 		diag_add(
 			dg, c->at[D_SYSTEM_CALL_ARCHITECTURES],

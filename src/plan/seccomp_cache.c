@@ -8,10 +8,11 @@
  * file and every directory above it root-owned and not writable by anyone
  * else), its key is compared byte for byte with the key of this launch (the
  * seccomp directives as written, the launcher's version and binary identity
- * (device, inode, size, mtime: this covers the group table compiled into
- * it), libseccomp's version and the identity of the libseccomp actually
- * loaded (its GNU build-id and file), the kernel's seccomp API level, the
- * architecture), and a checksum covers the whole file.  An upgrade, of the
+ * (its GNU build-id, or device, inode, size, mtime without one: this covers
+ * the group table compiled into it), libseccomp's version and the identity
+ * of the libseccomp actually loaded (its GNU build-id, or its file), the
+ * running kernel's release and build, the architecture), and a checksum
+ * covers the whole file.  An upgrade, of the
  * launcher or of libseccomp, never loads filters an older build compiled.
  * A stale, foreign-owned, truncated or corrupt file is never used:
  * the filter is built again and the file replaced (atomically, rename(2)).
@@ -29,13 +30,14 @@
 #include <string.h>
 #include <sys/personality.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "build-config.h"
 #include "seccomp_plan.h"
 
-#define MAGIC	  "OSLBPF2\n"
+#define MAGIC	  "OSLBPF3\n"
 #define CACHE_MAX ((size_t)1024 * 1024)
 
 static bool enabled;
@@ -183,10 +185,55 @@ static bool lib_identity(const void *lib_data, char *out, size_t len)
 		snprintf(out, len, "lib in exe");
 		return true;
 	}
+	if (ls.build_id[0]) {
+		snprintf(out, len, "lib %s", ls.build_id);
+		return true;
+	}
 	if (stat(ls.name, &st) < 0)
 		return false;
-	snprintf(out, len, "lib %s %llu:%llu:%lld:%lld.%ld",
-		 ls.build_id[0] ? ls.build_id : "-",
+	snprintf(out, len, "lib - %llu:%llu:%lld:%lld.%ld",
+		 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+		 (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+		 st.st_mtim.tv_nsec);
+	return true;
+}
+
+/* The executable is the first object the loader reports. */
+static int find_exe(struct dl_phdr_info *info, size_t size, void *data)
+{
+	struct lib_search *ls = data;
+
+	(void)size;
+	ls->found = true;
+	for (ElfW(Half) i = 0; i < info->dlpi_phnum && !ls->build_id[0]; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		const char *p = (const char *)(info->dlpi_addr + ph->p_vaddr);
+		if (ph->p_type == PT_NOTE)
+			note_build_id(ls, p, p + ph->p_memsz,
+				      ph->p_align == 8 ? 8 : 4);
+	}
+	return 1;
+}
+
+/*
+ * The launcher itself: the build-id of the image that is running, read
+ * from memory, names its code whatever happened to the file since; only
+ * a binary linked without one is named by its file (a lookup through
+ * /proc/self/exe, about 15 us, the dearest part of a cache hit).
+ */
+static bool exe_identity(char *out, size_t len)
+{
+	struct lib_search ls = {0};
+	struct stat st;
+
+	dl_iterate_phdr(find_exe, &ls);
+	if (ls.build_id[0]) {
+		snprintf(out, len, "exe %s", ls.build_id);
+		return true;
+	}
+	if (stat("/proc/self/exe", &st) < 0)
+		return false;
+	snprintf(out, len, "exe - %llu:%llu:%lld:%lld.%ld",
 		 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
 		 (long long)st.st_size, (long long)st.st_mtim.tv_sec,
 		 st.st_mtim.tv_nsec);
@@ -199,30 +246,35 @@ static bool lib_identity(const void *lib_data, char *out, size_t len)
  * binary's identity stands for everything compiled into it (the group
  * table, the filter builder): a rebuilt or upgraded osapi-launch may
  * compile the same directives differently, and its version string alone
- * does not change with every build.  Without it (no /proc) a cached filter
- * could be an older build's, so there is no cache.
+ * does not change with every build.  Without it (no build-id and no /proc)
+ * a cached filter could be an older build's, so there is no cache.
  */
 static bool cache_key(const struct config *c, struct buf *b)
 {
 	const struct scmp_version *v = seccomp_version();
-	struct stat st;
-	char tmp[256]; /* fits every field at its widest */
+	struct utsname u;
+	char tmp[512]; /* fits every field at its widest */
 
-	if (stat("/proc/self/exe", &st) < 0)
-		return false;
 	put_str(b, MAGIC OSAPI_LAUNCH_VERSION);
-	/* The kernel adds nothing to the compiled program (syscall numbers
-	 * come from libseccomp's tables), but its API level decides which
-	 * actions libseccomp accepts: a filter compiled where SystemCallLog=
-	 * could log must not be loaded where it would be refused. */
+	if (!exe_identity(tmp, sizeof(tmp)))
+		return false;
+	put_str(b, tmp);
+	/*
+	 * The kernel adds nothing to the compiled program (syscall numbers
+	 * come from libseccomp's tables), but its seccomp API level decides
+	 * which actions libseccomp accepts: a filter compiled where
+	 * SystemCallLog= could log must not be loaded where it would be
+	 * refused.  That level is the running kernel's, so the kernel names
+	 * it: release and build string, one uname(2), where asking the level
+	 * itself is libseccomp probing the kernel with nine seccomp(2) calls,
+	 * each faulting on a NULL program (about 10 us of every launch).
+	 */
+	if (uname(&u) < 0)
+		return false;
 	snprintf(tmp, sizeof(tmp),
-		 "libseccomp %u.%u.%u api %u arch %#x pers %#x "
-		 "exe %llu:%llu:%lld:%lld.%ld",
-		 v->major, v->minor, v->micro, seccomp_api_get(),
-		 seccomp_arch_native(), (unsigned)PER_LINUX,
-		 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
-		 (long long)st.st_size, (long long)st.st_mtim.tv_sec,
-		 st.st_mtim.tv_nsec);
+		 "libseccomp %u.%u.%u kernel %s %s %s arch %#x pers %#x",
+		 v->major, v->minor, v->micro, u.release, u.version, u.machine,
+		 seccomp_arch_native(), (unsigned)PER_LINUX);
 	put_str(b, tmp);
 	if (!lib_identity(v, tmp, sizeof(tmp)))
 		return false;
@@ -290,7 +342,35 @@ static char *read_binary(const char *path, size_t *len, const char **why,
 	return data;
 }
 
-/* Fills s->prog from the cache; false (and s untouched) on any doubt. */
+/*
+ * What the plan derives from SystemCallFilter= besides the programs, kept
+ * with them: the call the launcher's own exec goes through and whether
+ * write(2) is let through.  Each is a walk of the merged lines with their
+ * groups expanded, about 20 us together; the key holds the lines.
+ */
+#define DERIVED_WRITE	  1u
+#define DERIVED_EXEC_MASK 6u
+#define DERIVED_EXECVE	  2u
+#define DERIVED_EXECVEAT  4u
+static const char *const exec_names[] = {
+	[0] = NULL,
+	[DERIVED_EXECVE] = "execve",
+	[DERIVED_EXECVEAT] = "execveat",
+};
+
+static uint32_t derived_bits(const struct seccomp_plan *s)
+{
+	uint32_t d = s->write_ok ? DERIVED_WRITE : 0;
+
+	if (s->exec_call && strcmp(s->exec_call, "execveat") == 0)
+		d |= DERIVED_EXECVEAT;
+	else if (s->exec_call && strcmp(s->exec_call, "execve") == 0)
+		d |= DERIVED_EXECVE;
+	return d;
+}
+
+/* Fills s->prog (and what is derived with it) from the cache; false (and
+ * s untouched) on any doubt. */
 static bool cache_read(struct seccomp_plan *s, const struct buf *key,
 		       const char *path, bool *writable)
 {
@@ -299,7 +379,7 @@ static bool cache_read(struct seccomp_plan *s, const struct buf *key,
 	int err = 0;
 	char *data = read_binary(path, &len, &why, &err);
 	const char *p, *end;
-	uint32_t klen, n;
+	uint32_t klen, n, derived;
 	uint64_t sum;
 	struct seccomp_plan tmp = {0};
 
@@ -344,12 +424,16 @@ static bool cache_read(struct seccomp_plan *s, const struct buf *key,
 		prog->what = "cached";
 		tmp.n++;
 	}
-	if (p != end)
+	if (!take(&p, end, &derived, sizeof(derived)) ||
+	    derived & ~(DERIVED_WRITE | DERIVED_EXEC_MASK) ||
+	    (derived & DERIVED_EXEC_MASK) > DERIVED_EXECVEAT || p != end)
 		goto corrupt;
 	free(data);
 	for (int i = 0; i < tmp.n; i++)
 		s->prog[i] = tmp.prog[i];
 	s->n = tmp.n;
+	s->write_ok = derived & DERIVED_WRITE;
+	s->exec_call = exec_names[derived & DERIVED_EXEC_MASK];
 	status = "hit";
 	return true;
 corrupt:
@@ -407,7 +491,8 @@ static void cache_write(const struct seccomp_plan *s, const struct buf *key,
 			const char *path)
 {
 	struct buf b = {0};
-	uint32_t klen = (uint32_t)key->n, n = (uint32_t)s->n;
+	uint32_t klen = (uint32_t)key->n, n = (uint32_t)s->n,
+		 derived = derived_bits(s);
 	uint64_t sum;
 	char *tmp = xasprintf("%s.XXXXXX", path);
 	struct stat st;
@@ -435,6 +520,7 @@ static void cache_write(const struct seccomp_plan *s, const struct buf *key,
 		put(&b, &plen, sizeof(plen));
 		put(&b, s->prog[i].insns, plen * sizeof(struct sock_filter));
 	}
+	put(&b, &derived, sizeof(derived));
 	sum = fnv(FNV_INIT, b.p, b.n);
 	put(&b, &sum, sizeof(sum));
 	fd = mkostemp(tmp, O_CLOEXEC);

@@ -120,6 +120,55 @@ touch -d '2001-01-01' "$newlib"
 LD_LIBRARY_PATH=$SCRATCH/lib run "libseccomp without build-id, replaced"
 is "$(ncache)" 4 "and a changed file (mtime) misses the cache"
 
+# The launcher's own build: its build-id, read from the running image, is
+# in the key (a rebuilt launcher may compile the same lines differently);
+# a launcher linked without one is told by its file, through /proc/self/exe.
+rm -f "$cache"/seccomp-*.bpf
+run "the launcher as built"
+is "$(ncache)" 1 "one compiled filter set"
+newexe=$SCRATCH/osapi-launch-copy
+cp "$OSAPI_LAUNCH" "$newexe"
+patch_note "$newexe" flip
+ok "$([ -n "$(build_id "$newexe")" ] && [ "$(build_id "$newexe")" != "$(build_id "$OSAPI_LAUNCH")" ] && echo 0 || echo 1)" \
+	"a copy of the launcher with another build-id"
+run_launch_as() { local exe=$1; shift; OSAPI_LAUNCH=$exe run "$@"; }
+run_launch_as "$newexe" "launcher rebuilt (another build-id)"
+is "$(ncache)" 2 "a rebuilt launcher misses the cache: the filters are compiled again"
+run_launch_as "$newexe" "launcher rebuilt, second launch"
+is "$(ncache)" 2 "and its own filters are then reused"
+patch_note "$newexe" drop
+is "$(build_id "$newexe")" "" "a copy of the launcher without a build-id"
+run_launch_as "$newexe" "launcher without build-id"
+is "$(ncache)" 3 "without a build-id, the launcher's file tells the builds apart"
+run_launch_as "$newexe" "launcher without build-id, second launch"
+is "$(ncache)" 3 "and its filters are reused while the file stays"
+touch -d '2001-01-01' "$newexe"
+run_launch_as "$newexe" "launcher without build-id, replaced"
+is "$(ncache)" 4 "a changed launcher file (mtime) misses the cache"
+
+# The running kernel is in the key (its seccomp API level decides what
+# libseccomp compiles): a kernel that reports another release misses.
+# setarch --uname-2.6 makes uname(2) report 2.6.x for the same kernel.
+rm -f "$cache"/seccomp-*.bpf
+run "as this kernel"
+is "$(ncache)" 1 "one compiled filter set for this kernel"
+setarch "$(uname -m)" --uname-2.6 "$OSAPI_LAUNCH" -c "$C" -- /bin/true
+is "$?:$(ncache)" "0:2" "a kernel reporting another release misses the cache"
+
+# What the plan derives from SystemCallFilter= is kept with the programs:
+# here execveat is denied, so the launcher's own exec must go through
+# execve on a cache hit as on the compile (a hit that took execveat would
+# fail the exec, one that took neither would refuse the config).
+rm -f "$cache"/seccomp-*.bpf
+conf "$SCRATCH/noexecveat.conf" "ExecStart=$P" "User=osapi" "SystemCallFilter=@system-service" "SystemCallFilter=~execveat"
+run_launch -c "$SCRATCH/noexecveat.conf"
+is "$RC:$(ncache)" "0:1" "execveat denied: the first launch compiles, stores and runs the agent (through execve)"
+f1=$(ls "$cache"/seccomp-*.bpf)
+i1=$(stat -c %i "$f1")
+run_launch -c "$SCRATCH/noexecveat.conf"
+is "$RC:$(stat -c %i "$f1")" "0:$i1" "execveat denied: a cache hit runs the agent too (through execve)"
+like "$OUTPUT" "Uid=$(id -u osapi) " "execveat denied, cache hit: the agent ran as osapi"
+
 # A cache directory others can write is not trusted: not read, not written.
 chmod 0777 "$cache"
 rm -f "$cache"/seccomp-*.bpf
