@@ -183,15 +183,15 @@ EOF_C
 cc -O2 -o "$SCRATCH/fakeunshare" "$SCRATCH/fakeunshare.c"
 ok $? "a wrapper whose filter fakes unshare(2) (x86-64)"
 for t in "PrivateNetwork 0x40000000 net" "PrivateIPC 0x08000000 ipc" "ProtectHostname 0x04000000 uts"; do
-	set -- $t
-	conf "$C" "ExecStart=$P" User=osapi "$1=yes"
-	out=$("$SCRATCH/fakeunshare" "$2" "$OSAPI_LAUNCH" -c "$C" 2>&1)
+	read -r d flag name <<<"$t"
+	conf "$C" "ExecStart=$P" User=osapi "$d=yes"
+	out=$("$SCRATCH/fakeunshare" "$flag" "$OSAPI_LAUNCH" -c "$C" 2>&1)
 	rc=$?
-	is "$rc" 248 "$1=yes, unshare faked by a filter: the launch refuses at the read-back (exit 248)"
-	like "$out" "$1=: /proc/self/ns/$3 is still the launcher's namespace" "$1=yes, unshare faked: the error names the directive and the namespace"
-	unlike "$out" 'Uid=[0-9]' "$1=yes, unshare faked: the agent never ran"
+	is "$rc" 248 "$d=yes, unshare faked by a filter: the launch refuses at the read-back (exit 248)"
+	like "$out" "$d=: /proc/self/ns/$name is still the launcher's namespace" "$d=yes, unshare faked: the error names the directive and the namespace"
+	unlike "$out" 'Uid=[0-9]' "$d=yes, unshare faked: the agent never ran"
 	"$SCRATCH/fakeunshare" 0x1 "$OSAPI_LAUNCH" -c "$C" >/dev/null 2>&1
-	is "$?" 0 "control: $1=yes under the same wrapper faking another flag: the launch runs"
+	is "$?" 0 "control: $d=yes under the same wrapper faking another flag: the launch runs"
 done
 
 done_testing
