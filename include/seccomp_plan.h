@@ -81,6 +81,11 @@ void seccomp_cache_store(const struct seccomp_plan *s, const struct config *c);
  * would not get shorter.  Off only for the tests that compare. */
 struct sock_filter;
 bool seccomp_bpf_compact(struct sock_filter **insns, unsigned short *len);
+/* Any program shortened by rewrites that keep every path's result (the
+ * restrictions filter's argument tests); false, and the program untouched,
+ * when it holds other instructions or nothing is gained.  Off with
+ * seccomp_compact_enable(false). */
+bool seccomp_bpf_peephole(struct sock_filter **insns, unsigned short *len);
 void seccomp_compact_enable(bool on);
 void seccomp_print(FILE *out, const struct seccomp_plan *s);
 int seccomp_print_pfc(FILE *out, const struct seccomp_plan *s);

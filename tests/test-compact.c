@@ -13,6 +13,13 @@
  * negative numbers), every power of two and its neighbours, and a million
  * random ones, each also under foreign architecture tokens.  The kernel
  * is asked what only it can say: that it accepts the compacted program.
+ *
+ * The other filters (the restrictions, which test arguments) are only
+ * shortened by rewrites (seccomp_bpf_peephole()); they are compared on
+ * every number 0-1199 (and x32's) with arguments too: each of the twelve
+ * argument words alone set to every constant either program compares or
+ * masks with (and its neighbours and complement), and random mixes of
+ * those, on each arch token.
  */
 #include <errno.h>
 #include <linux/audit.h>
@@ -158,8 +165,9 @@ struct progs {
 	unsigned short len;
 };
 
-/* The main (last) filter of config text, with or without compaction. */
-static struct progs main_filter(const char *text, bool compact)
+/* Program `which` (-1: the main, last one) of config text, with or
+ * without compaction; len 0 when there is no such program. */
+static struct progs filter(const char *text, bool compact, int which)
 {
 	struct config c;
 	struct diag dg = {0};
@@ -179,14 +187,23 @@ static struct progs main_filter(const char *text, bool compact)
 		printf("# no filter built\n");
 		exit(1);
 	}
-	p.len = s.prog[s.n - 1].len;
-	p.f = malloc(p.len * sizeof(*p.f));
-	memcpy(p.f, s.prog[s.n - 1].insns, p.len * sizeof(*p.f));
+	if (which < 0)
+		which = s.n - 1;
+	if (which < s.n) {
+		p.len = s.prog[which].len;
+		p.f = malloc(p.len * sizeof(*p.f));
+		memcpy(p.f, s.prog[which].insns, p.len * sizeof(*p.f));
+	}
 	seccomp_plan_free(&s);
 	config_free(&c);
 	diag_free(&dg);
 	free(t);
 	return p;
+}
+
+static struct progs main_filter(const char *text, bool compact)
+{
+	return filter(text, compact, -1);
 }
 
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
@@ -268,6 +285,119 @@ static bool compare(const char *what, const struct progs *lib,
 	return all;
 }
 
+/* Every constant either program compares or masks with, its neighbours
+ * and complement: the values at which a test can change its answer. */
+struct pool {
+	uint32_t v[4096];
+	size_t n;
+};
+
+static void pool_add(struct pool *p, uint32_t x)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->v[i] == x)
+			return;
+	if (p->n < sizeof(p->v) / sizeof(*p->v))
+		p->v[p->n++] = x;
+}
+
+static void pool_of(struct pool *p, const struct progs *a)
+{
+	for (unsigned i = 0; i < a->len; i++) {
+		uint16_t c = a->f[i].code;
+		uint32_t k = a->f[i].k;
+		if (BPF_CLASS(c) != BPF_JMP && BPF_CLASS(c) != BPF_ALU)
+			continue;
+		pool_add(p, k);
+		pool_add(p, k - 1);
+		pool_add(p, k + 1);
+		pool_add(p, ~k);
+	}
+	pool_add(p, 0);
+	pool_add(p, 0xffffffff);
+}
+
+static bool in_pool(const struct pool *p, uint32_t x)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->v[i] == x)
+			return true;
+	return false;
+}
+
+/* With arguments: numbers 0-1199 and their x32 form, on one arch token. */
+static long compare_args(const struct progs *a, const struct progs *b,
+			 uint32_t arch, uint32_t *bad_nr, long *bad)
+{
+	struct pool pool = {0};
+	struct seccomp_data d;
+	long count = 0;
+
+	pool_of(&pool, a);
+	pool_of(&pool, b);
+#define RUN()                                                                  \
+	do {                                                                   \
+		count++;                                                       \
+		if (interpret(a->f, a->len, &d) !=                             \
+		    interpret(b->f, b->len, &d)) {                             \
+			if (!*bad)                                             \
+				*bad_nr = (uint32_t)d.nr;                      \
+			(*bad)++;                                              \
+		}                                                              \
+	} while (0)
+	for (uint32_t v = 0; v < 2400; v++) {
+		uint32_t nr = v < 1200 ? v : 0x40000000u | (v - 1200);
+		uint32_t words[12];
+		memset(&d, 0, sizeof(d));
+		d.arch = arch;
+		d.nr = (int)nr;
+		RUN();
+		/* Each argument word alone at each value of the pool, for
+		 * the numbers either program names (the others reach no
+		 * argument test but through the mixes below). */
+		for (int w = 0; w < 12 && in_pool(&pool, nr); w++)
+			for (size_t i = 0; i < pool.n; i++) {
+				memset(d.args, 0, sizeof(d.args));
+				memcpy((char *)d.args + 4 * w, &pool.v[i], 4);
+				RUN();
+			}
+		/* Mixes: every word from the pool or random. */
+		for (int r = 0; r < 200; r++) {
+			for (int w = 0; w < 12; w++)
+				words[w] =
+					next_random() & 1
+						? pool.v[next_random() % pool.n]
+						: next_random();
+			memcpy(d.args, words, sizeof(words));
+			RUN();
+		}
+	}
+#undef RUN
+	return count;
+}
+
+static bool compare_with_args(const char *what, const struct progs *lib,
+			      const struct progs *opt)
+{
+	bool all = true;
+
+	for (size_t i = 0; i < sizeof(arch_tokens) / sizeof(*arch_tokens);
+	     i++) {
+		uint32_t bad_nr = 0;
+		long bad = 0,
+		     count = compare_args(lib, opt, arch_tokens[i].arch,
+					  &bad_nr, &bad);
+		ok(bad == 0,
+		   "%s: same action on %s for all %ld numbers and arguments "
+		   "tried",
+		   what, arch_tokens[i].name, count);
+		if (bad)
+			printf("#   %ld differ, first nr %#x\n", bad, bad_nr);
+		all &= bad == 0;
+	}
+	return all;
+}
+
 /* The kernel's own checker on the compacted program, in a child. */
 static bool kernel_accepts(const struct progs *p)
 {
@@ -317,7 +447,113 @@ static const struct {
 	{"architectures only", "[Launch]\nSystemCallArchitectures=native\n", 0},
 };
 
-int main(void)
+/* The filters before the main one: the restrictions.  The first case is
+ * the shipped config itself (argv[1]). */
+static const struct {
+	const char *what, *text;
+	unsigned max_len;
+} restrict_cases[] = {
+	{"shipped restrictions", NULL, 180},
+	{"shipped restrictions on x86-64 and i386",
+	 "SystemCallArchitectures=native x86\n", 0},
+	{"deny-list families, some namespaces, clock, hostname, devices, x32",
+	 "[Launch]\n"
+	 "RestrictAddressFamilies=~AF_PACKET AF_NETLINK\n"
+	 "RestrictNamespaces=cgroup ipc net\n"
+	 "ProtectClock=yes\nProtectHostname=yes\nPrivateDevices=yes\n"
+	 "SystemCallArchitectures=native x32\n",
+	 0},
+	{"no families, namespaces denied by name, W^X, SUID",
+	 "[Launch]\n"
+	 "RestrictAddressFamilies=none\n"
+	 "RestrictNamespaces=~user mnt\n"
+	 "MemoryDenyWriteExecute=yes\nRestrictSUIDSGID=yes\n"
+	 "LockPersonality=yes\nRestrictRealtime=yes\n",
+	 0},
+};
+
+static char *read_all(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t n = 0, got;
+	char chunk[4096];
+
+	if (!f) {
+		printf("# cannot read %s\n", path);
+		exit(1);
+	}
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		buf = realloc(buf, n + got + 1);
+		memcpy(buf + n, chunk, got);
+		n += got;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	return buf;
+}
+
+static void restrictions(const char *shipped_path)
+{
+	char *file = read_all(shipped_path);
+
+	for (size_t c = 0; c < sizeof(restrict_cases) / sizeof(*restrict_cases);
+	     c++) {
+		char *text;
+		struct progs lib, opt;
+		if (!restrict_cases[c].text)
+			text = strdup(file);
+		else if (restrict_cases[c].text[0] != '[') {
+			text = malloc(strlen(file) +
+				      strlen(restrict_cases[c].text) + 1);
+			strcpy(text, file);
+			strcat(text, restrict_cases[c].text);
+		} else
+			text = strdup(restrict_cases[c].text);
+		lib = filter(text, false, 0);
+		opt = filter(text, true, 0);
+		printf("# %s: libseccomp %u instructions, rewritten %u\n",
+		       restrict_cases[c].what, lib.len, opt.len);
+		ok(lib.len && opt.len && opt.len < lib.len,
+		   "%s: the rewrites shorten it (%u < %u)",
+		   restrict_cases[c].what, opt.len, lib.len);
+		if (restrict_cases[c].max_len)
+			ok(opt.len <= restrict_cases[c].max_len,
+			   "%s: down to %u instructions (at most %u)",
+			   restrict_cases[c].what, opt.len,
+			   restrict_cases[c].max_len);
+		compare_with_args(restrict_cases[c].what, &lib, &opt);
+		ok(kernel_accepts(&opt), "%s: the kernel loads it",
+		   restrict_cases[c].what);
+		/* The comparison can fail: one return changed. */
+		if (c == 0) {
+			struct progs bent = {malloc(opt.len * sizeof(*opt.f)),
+					     opt.len};
+			uint32_t bad_nr = 0;
+			long bad = 0;
+			memcpy(bent.f, opt.f, opt.len * sizeof(*opt.f));
+			for (int i = opt.len - 1; i >= 0; i--)
+				if (bent.f[i].code == (BPF_RET | BPF_K) &&
+				    bent.f[i].k == SECCOMP_RET_ALLOW) {
+					bent.f[i].k = SECCOMP_RET_ERRNO | EPERM;
+					break;
+				}
+			compare_args(&lib, &bent, AUDIT_ARCH_X86_64, &bad_nr,
+				     &bad);
+			ok(bad > 0,
+			   "control: a rewritten program with one return "
+			   "changed differs (%ld inputs, first nr %#x)",
+			   bad, bad_nr);
+			free(bent.f);
+		}
+		free(lib.f);
+		free(opt.f);
+		free(text);
+	}
+	free(file);
+}
+
+int main(int argc, char **argv)
 {
 	for (size_t c = 0; c < sizeof(cases) / sizeof(*cases); c++) {
 		struct progs lib = main_filter(cases[c].text, false),
@@ -358,5 +594,9 @@ int main(void)
 		free(lib.f);
 		free(tree.f);
 	}
+	if (argc > 1)
+		restrictions(argv[1]);
+	else
+		ok(false, "the shipped config's path as the first argument");
 	return done_testing();
 }

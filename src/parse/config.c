@@ -115,7 +115,7 @@ static void note(struct words *w, const char *key, const char *value,
 	size_t k = strlen(key), v = strlen(value);
 	char *s = xmalloc(k + v + 2);
 
-	memcpy(s, key, k);
+	memcpy(s, key, k + 1);
 	s[k] = '=';
 	memcpy(s + k + 1, value, v + 1);
 	words_push(w, s, k + v + 1, at, false);

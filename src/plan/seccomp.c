@@ -1039,6 +1039,10 @@ bool seccomp_plan_build(struct seccomp_plan *s, const struct config *c,
 	if (!build_restrict(s, c, dg) || !build_log(s, c, dg) ||
 	    !build_main(s, c, dg))
 		return false;
+	/* Once per compile (then cached), as the main filter's tree. */
+	for (int i = 0; i < s->n; i++)
+		seccomp_bpf_peephole((struct sock_filter **)&s->prog[i].insns,
+				     &s->prog[i].len);
 	seccomp_cache_store(s, c);
 	return true;
 }

@@ -359,3 +359,214 @@ out:
 	free(nrs.v);
 	return ok;
 }
+
+/*
+ * Programs that look at arguments (the restrictions filter) cannot be a
+ * range tree, but libseccomp's code for them repeats itself: each
+ * argument test loads the upper 32 bits, masks them with 0 and compares
+ * with 0 (always true), and each bit test is load, mask, compare, even
+ * when the word is already in the accumulator.  The rewrites below keep
+ * every path's result and shorten the program (the shipped restrictions
+ * from 247 to about 150 instructions): the kernel's load time follows
+ * the length.  tests/test-compact.c runs both programs on every syscall
+ * number with arguments drawn from every constant they compare with.
+ */
+enum { PH_LIVE, PH_NOOP, PH_DEAD };
+
+struct ph_node {
+	uint16_t code;
+	uint32_t k;
+	size_t t, f; /* absolute targets; t is the next one for non-jumps */
+	int state;
+	size_t refs; /* jumps and fall-throughs into it */
+};
+
+#define PH_LD	(BPF_LD | BPF_W | BPF_ABS)
+#define PH_AND	(BPF_ALU | BPF_AND | BPF_K)
+#define PH_JA	(BPF_JMP | BPF_JA)
+#define PH_RET	(BPF_RET | BPF_K)
+#define PH_NONE SIZE_MAX
+
+static bool ph_cond(uint16_t code)
+{
+	return code == (BPF_JMP | BPF_JEQ | BPF_K) ||
+	       code == (BPF_JMP | BPF_JGT | BPF_K) ||
+	       code == (BPF_JMP | BPF_JGE | BPF_K) ||
+	       code == (BPF_JMP | BPF_JSET | BPF_K);
+}
+
+/* Where control really goes from x: past removed loads and jumps. */
+static size_t ph_final(const struct ph_node *n, size_t len, size_t x)
+{
+	while (x < len && n[x].state == PH_NOOP)
+		x = n[x].t;
+	return x;
+}
+
+/* Whether the code from x on may read A before it writes A. */
+static bool ph_reads_a(const struct ph_node *n, size_t len, size_t x)
+{
+	for (;;) {
+		if (x >= len || n[x].state == PH_DEAD)
+			return true;
+		if (n[x].state == PH_NOOP || n[x].code == PH_JA) {
+			x = n[x].t;
+			continue;
+		}
+		return n[x].code != PH_LD && n[x].code != PH_RET;
+	}
+}
+
+bool seccomp_bpf_peephole(struct sock_filter **insns, unsigned short *len)
+{
+	const struct sock_filter *f = *insns;
+	size_t m = *len, *at = NULL, out_len = 0;
+	struct ph_node *n;
+	uint64_t *in = NULL; /* A's source: LD offset + 1, 0 unknown */
+	struct sock_filter *out = NULL;
+	bool ok = false, changed;
+
+	if (!compact_on || m < 3)
+		return false;
+	n = xcalloc(m, sizeof(*n));
+	for (size_t i = 0; i < m; i++) {
+		n[i].code = f[i].code;
+		n[i].k = f[i].k;
+		n[i].t = n[i].f = PH_NONE;
+		if (f[i].code == PH_LD || f[i].code == PH_AND)
+			n[i].t = i + 1;
+		else if (f[i].code == PH_JA)
+			n[i].t = i + 1 + f[i].k;
+		else if (ph_cond(f[i].code)) {
+			n[i].t = i + 1 + f[i].jt;
+			n[i].f = i + 1 + f[i].jf;
+		} else if (f[i].code != PH_RET)
+			goto out; /* anything else: left as it is */
+		if ((n[i].t != PH_NONE && n[i].t >= m) ||
+		    (n[i].f != PH_NONE && n[i].f >= m))
+			goto out;
+		if (n[i].t != PH_NONE)
+			n[n[i].t].refs++;
+		if (n[i].f != PH_NONE)
+			n[n[i].f].refs++;
+	}
+	/* "and #0; jeq #0": always true, whatever A held. */
+	for (size_t j = 0; j + 1 < m; j++)
+		if (n[j].state == PH_LIVE && n[j + 1].state == PH_LIVE &&
+		    n[j].code == PH_AND && n[j].k == 0 &&
+		    n[j + 1].code == (BPF_JMP | BPF_JEQ | BPF_K) &&
+		    n[j + 1].k == 0 && n[j + 1].refs == 1 &&
+		    !ph_reads_a(n, m, n[j + 1].t)) {
+			n[j].code = PH_JA;
+			n[j].t = n[j + 1].t;
+			n[j + 1].state = PH_DEAD;
+		}
+	/* "and #bit; jeq #bit" (or #0) is "jset #bit" (or its negation),
+	 * leaving A unmasked for targets that do not read it. */
+	for (size_t j = 0; j + 1 < m; j++) {
+		struct ph_node *a = &n[j], *q = &n[j + 1];
+		if (a->state != PH_LIVE || q->state != PH_LIVE ||
+		    a->code != PH_AND || !a->k || (a->k & (a->k - 1)) ||
+		    q->code != (BPF_JMP | BPF_JEQ | BPF_K) ||
+		    (q->k != a->k && q->k != 0) || q->refs != 1 ||
+		    ph_reads_a(n, m, q->t) || ph_reads_a(n, m, q->f))
+			continue;
+		a->code = BPF_JMP | BPF_JSET | BPF_K;
+		a->t = q->k ? q->t : q->f;
+		a->f = q->k ? q->f : q->t;
+		q->state = PH_DEAD;
+	}
+	/* A load nobody reads. */
+	for (size_t i = 0; i < m; i++)
+		if (n[i].state == PH_LIVE && n[i].code == PH_LD &&
+		    !ph_reads_a(n, m, i + 1))
+			n[i].state = PH_NOOP;
+	/* A load of what A already holds on every path into it. */
+	in = xcalloc(m, sizeof(*in));
+	for (size_t i = 0; i < m; i++)
+		in[i] = UINT64_MAX; /* no path seen yet */
+	in[0] = 0;
+	for (size_t i = 0; i < m; i++) {
+		uint64_t o;
+		if (n[i].state == PH_DEAD)
+			continue;
+		if (in[i] == UINT64_MAX)
+			in[i] = 0;
+		if (n[i].state == PH_LIVE && n[i].code == PH_LD &&
+		    in[i] == (uint64_t)n[i].k + 1)
+			n[i].state = PH_NOOP;
+		o = n[i].state == PH_NOOP ? in[i]
+		    : n[i].code == PH_LD  ? (uint64_t)n[i].k + 1
+		    : n[i].code == PH_AND ? 0
+					  : in[i];
+		for (int e = 0; e < 2; e++) {
+			size_t t = e ? n[i].f : n[i].t;
+			if (t == PH_NONE)
+				continue;
+			in[t] = in[t] == UINT64_MAX ? o : in[t] == o ? o : 0;
+		}
+	}
+	/* Jumps to the next instruction left go; then every target is
+	 * where control really goes. */
+	do {
+		size_t next = PH_NONE;
+		changed = false;
+		for (size_t i = m; i-- > 0;) {
+			if (n[i].state != PH_LIVE)
+				continue;
+			if (n[i].code == PH_JA &&
+			    ph_final(n, m, n[i].t) == next) {
+				n[i].state = PH_NOOP;
+				changed = true;
+				continue;
+			}
+			next = i;
+		}
+	} while (changed);
+	at = xcalloc(m + 1, sizeof(*at));
+	for (size_t i = 0; i < m; i++)
+		at[i] = n[i].state == PH_LIVE ? out_len++ : PH_NONE;
+	if (out_len >= m)
+		goto out; /* nothing gained */
+	out = xcalloc(out_len, sizeof(*out));
+	for (size_t i = 0, next; i < m; i++) {
+		size_t t, e;
+		if (n[i].state != PH_LIVE)
+			continue;
+		for (next = i + 1; next < m && n[next].state != PH_LIVE; next++)
+			;
+		out[at[i]] =
+			(struct sock_filter){.code = n[i].code, .k = n[i].k};
+		if (n[i].code == PH_RET)
+			continue;
+		t = ph_final(n, m, n[i].t);
+		if (t >= m || n[t].state != PH_LIVE || t <= i)
+			goto out;
+		if (n[i].code == PH_LD || n[i].code == PH_AND) {
+			if (t != next)
+				goto out; /* a fall-through that moved */
+			continue;
+		}
+		if (n[i].code == PH_JA) {
+			out[at[i]].k = (uint32_t)(at[t] - at[i] - 1);
+			continue;
+		}
+		e = ph_final(n, m, n[i].f);
+		if (e >= m || n[e].state != PH_LIVE || e <= i ||
+		    at[t] - at[i] - 1 > 255 || at[e] - at[i] - 1 > 255)
+			goto out;
+		out[at[i]].jt = (uint8_t)(at[t] - at[i] - 1);
+		out[at[i]].jf = (uint8_t)(at[e] - at[i] - 1);
+	}
+	free(*insns);
+	*insns = out;
+	*len = (unsigned short)out_len;
+	out = NULL;
+	ok = true;
+out:
+	free(n);
+	free(in);
+	free(at);
+	free(out);
+	return ok;
+}
