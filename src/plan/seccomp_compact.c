@@ -367,9 +367,10 @@ out:
  * with 0 (always true), and each bit test is load, mask, compare, even
  * when the word is already in the accumulator.  The rewrites below keep
  * every path's result and shorten the program (the shipped restrictions
- * from 247 to about 150 instructions): the kernel's load time follows
- * the length.  tests/test-compact.c runs both programs on every syscall
- * number with arguments drawn from every constant they compare with.
+ * from 247 to 159 instructions): the kernel's load time follows the
+ * length.  tests/test-compact.c runs both programs on numbers 0-1199 and
+ * their x32 form, with arguments drawn from every constant either
+ * program tests, on every arch token.
  */
 enum { PH_LIVE, PH_NOOP, PH_DEAD };
 
