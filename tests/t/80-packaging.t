@@ -1,6 +1,13 @@
 #!/bin/bash
 # Install and packaging: meson install puts every file where a distribution
 # would, and debian/ builds a .deb with dpkg-buildpackage that holds them.
+# As root, the .deb is then installed with dpkg on fresh Debian 12 roots
+# (mmdebstrap minbase: no systemd, as on an OpenRC, runit or sysvinit
+# host): it must create the osapi user and /var/lib/osapi as the shipped
+# launch.conf and the RPM expect them, keep both over a reinstall and
+# upgrades, and leave a host where --check passes and the launch works
+# as contrib/systemd/osapi-agent-launch.service runs it.
+# shellcheck source=tests/lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
 need_cmd meson "apt-get install meson"
 scratch
@@ -56,6 +63,20 @@ if command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null; then
 	like "$contents" "\./etc/apparmor\.d/osapi-agent$" "... the AppArmor profile"
 	like "$contents" "\./usr/share/man/man8/osapi-launch\.8" "... the man page"
 	like "$(dpkg-deb -f "$deb" Depends 2>/dev/null)" "libseccomp2" "its dependencies come from the shared libraries"
+	like "$(dpkg-deb -f "$deb" Depends 2>/dev/null)" "(^|, )adduser( |,|$)" "... and adduser, which its postinst runs"
+	rm -rf "$SCRATCH/ctl"
+	dpkg-deb -e "$deb" "$SCRATCH/ctl" 2>/dev/null
+	for s in postinst postrm; do
+		if [ ! -f "$SCRATCH/ctl/$s" ]; then
+			ok 1 "the .deb has a $s"
+		elif command -v shellcheck >/dev/null; then
+			out=$(shellcheck -s sh "$SCRATCH/ctl/$s" 2>&1)
+			ok $? "its $s, as shipped, passes shellcheck -s sh"
+			[ -z "$out" ] || printf '%s\n' "$out" | sed 's/^/#   /'
+		else
+			diag "shellcheck is not installed: the $s is not checked"
+		fi
+	done
 	# dpkg-shlibdeps cannot see dlopen(3): debian/control names them.
 	# Each library in .note.dlopen is in the field its priority names.
 	while read -r prio so; do
@@ -70,4 +91,214 @@ if command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null; then
 else
 	diag "debhelper is not installed (apt-get install debhelper dpkg-dev): the .deb build is skipped"
 fi
+
+# --- The .deb on a fresh Debian root ----------------------------------------
+#
+# dpkg -i into a minimal Debian 12 root (mmdebstrap --variant=minbase, with
+# the package's Depends and Recommends installed first, as apt would),
+# entered with chroot in a private mount namespace whose / is a mount point
+# of its own, as on a host.  The root is cached as a tarball under
+# $BUILD_DIR/deb-roots by its package list and mmdebstrap's version (first
+# run: about a minute of downloads; then ~20 s).
+need_root_part() { # what this part needs: fails in CI, skips elsewhere
+	if [ "${CI:-}" = true ]; then
+		ok 1 "the .deb on a fresh Debian root: $1"
+	else
+		diag "the .deb on a fresh Debian root is skipped: $1"
+	fi
+	done_testing
+}
+if [ -z "${deb:-}" ] || [ ! -f "$deb" ]; then
+	need_root_part "no .deb was built"
+fi
+[ "$(id -u)" -eq 0 ] || need_root_part "needs root (chroot, file owners)"
+for c in mmdebstrap unshare setpriv; do
+	command -v "$c" >/dev/null || need_root_part "needs $c (tools/install-deps --test)"
+done
+
+# What the package must make, from the files that say so: the user as
+# contrib/rpm/osapi-launch.sysusers declares it (home, shell), the state
+# directory as the shipped launch.conf's StateDirectory= plans it.
+read -r home shell < <(awk '$1 == "u" && $2 == "osapi" {print $(NF - 1), $NF}' "$SRC_DIR/contrib/rpm/osapi-launch.sysusers")
+statedir=/var/lib/$(sed -n 's/^StateDirectory=//p' "$SRC_DIR/conf/osapi-launch.conf")
+statemode=$(sed -n 's/^StateDirectoryMode=0*//p' "$SRC_DIR/conf/osapi-launch.conf")
+is "$home $statedir $statemode" "/var/lib/osapi /var/lib/osapi 700" \
+	"the sysusers.d file's home is launch.conf's StateDirectory= (0700)"
+want_dir="osapi:osapi $statemode directory"
+
+roots=$BUILD_DIR/deb-roots
+mkdir -p "$roots"
+# fresh_root DIR: a fresh Debian 12 root in DIR.
+fresh_root() {
+	local pkgs key tar
+	pkgs=$(for f in Depends Recommends; do dpkg-deb -f "$deb" "$f"; done | tr ',' '\n' |
+		sed 's/|.*//; s/(.*)//; s/[[:space:]]//g' | grep . | LC_ALL=C sort -u | paste -sd, -)
+	key=$({ echo "$pkgs"; dpkg-query -W -f '${Version}' mmdebstrap; } | sha256sum | cut -c1-16)
+	tar=$roots/bookworm-$key.tar
+	if [ ! -f "$tar" ]; then
+		if mmdebstrap --quiet --variant=minbase --format=tar --include="$pkgs" \
+			bookworm "$tar.tmp" >"$roots/mmdebstrap.log" 2>&1; then
+			mv "$tar.tmp" "$tar"
+		else
+			tail -n 20 "$roots/mmdebstrap.log" | sed 's/^/#   /'
+		fi
+		# Only the root of the current package list is kept.
+		find "$roots" -name 'bookworm-*.tar*' ! -name "bookworm-$key.tar" -delete
+	fi
+	mkdir "$1" && tar -C "$1" --numeric-owner -xpf "$tar"
+}
+# in_root ROOT CMD...: CMD run chrooted into ROOT, in a private mount
+# namespace where ROOT is a mount point with the host's /proc, /sys, /dev.
+in_root() {
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	unshare --mount --propagation private sh -c '
+		r=$1
+		shift
+		mount --bind "$r" "$r" && mount -t proc proc "$r/proc" &&
+			mount --rbind /sys "$r/sys" && mount --rbind /dev "$r/dev" || exit 99
+		exec chroot "$r" "$@"' in_root "$@"
+}
+# as_unit ROOT CMD...: CMD as osapi-agent-launch.service runs the launcher:
+# the file system read-only but for /var/lib/osapi, and that only when it
+# exists (ProtectSystem=strict, ReadWritePaths=-/var/lib/osapi), and the
+# unit's bounding set, which has neither CAP_CHOWN nor CAP_FOWNER nor
+# CAP_DAC_OVERRIDE.
+unit_caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$SRC_DIR/contrib/systemd/osapi-agent-launch.service" |
+	tr '[:upper:]' '[:lower:]' | sed 's/cap_/+/g; s/ /,/g')
+as_unit() {
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	unshare --mount --propagation private sh -c '
+		r=$1
+		caps=$2
+		shift 2
+		mount --bind "$r" "$r" && mount -t proc proc "$r/proc" &&
+			mount --rbind /sys "$r/sys" && mount --rbind /dev "$r/dev" || exit 99
+		if [ -d "$r/var/lib/osapi" ]; then
+			mount --bind "$r/var/lib/osapi" "$r/var/lib/osapi" || exit 99
+		fi
+		mount -o remount,bind,ro "$r" || exit 99
+		exec chroot "$r" setpriv --bounding-set "-all,$caps" -- "$@"' as_unit "$1" "$unit_caps" "${@:2}"
+}
+# account ROOT: the osapi user's passwd entry, its group's, its shadow
+# password field and the state directory's owner, mode and type, one line.
+account() {
+	printf '%s | %s | %s | %s\n' "$(in_root "$1" getent passwd osapi)" \
+		"$(in_root "$1" getent group osapi)" \
+		"$(in_root "$1" getent shadow osapi | cut -d: -f2)" \
+		"$(in_root "$1" stat -c '%U:%G %a %F' "$statedir" 2>&1)"
+}
+# unchanged DESCRIPTION BEFORE AFTER: AFTER is BEFORE, an account() line
+# with the osapi user in it (two lines without the user are no pass).
+unchanged() {
+	if [[ $2 == osapi:x:* ]]; then
+		is "$3" "$2" "$1"
+	else
+		ok 1 "$1"
+		diag "no osapi user to keep: $2"
+	fi
+}
+# The same .deb at another version, with or without its maintainer
+# scripts: rebuild PATH VERSION [strip].
+rebuild() {
+	local d=$SCRATCH/rebuild
+	rm -rf "$d"
+	dpkg-deb -R "$deb" "$d" &&
+		sed -i "s/^Version: .*/Version: $2/" "$d/DEBIAN/control" &&
+		if [ "${3:-}" = strip ]; then rm -f "$d/DEBIAN/postinst" "$d/DEBIAN/postrm"; fi &&
+		dpkg-deb -b "$d" "$1" >/dev/null
+}
+version=$(dpkg-deb -f "$deb" Version)
+
+A=$SCRATCH/root-a
+fresh_root "$A"
+ok $? "a fresh Debian 12 root (mmdebstrap minbase, the package's Depends and Recommends)"
+[ -x "$A/usr/bin/dpkg" ] || done_testing
+is "$(in_root "$A" getent passwd osapi)" "" "... without an osapi user"
+ok "$([ -e "$A/usr/bin/systemd-sysusers" ] || [ -e "$A/usr/bin/systemd-tmpfiles" ] && echo 1 || echo 0)" \
+	"... and without systemd: no systemd-sysusers or systemd-tmpfiles to lean on"
+cp "$deb" "$A/tmp/osapi-launch.deb"
+out=$(in_root "$A" dpkg -i /tmp/osapi-launch.deb 2>&1)
+ok $? "dpkg -i installs the .deb"
+if printf '%s\n' "$out" | grep -qiE 'warn|error'; then diag "$out"; fi
+acct=$(account "$A")
+IFS=: read -r _ _ uid gid _ _ _ < <(in_root "$A" getent passwd osapi)
+# (adduser writes the comment as a GECOS of four fields: "OSAPI agent,,,".)
+like "$acct" "^osapi:x:[0-9]+:[0-9]+:OSAPI agent,*:$home:$shell \\| " \
+	"the package created the user osapi: home $home, shell $shell (as the RPM's sysusers.d file)"
+ok "$([ "${uid:-0}" -ge 100 ] && [ "${uid:-0}" -lt 1000 ] && echo 0 || echo 1)" "... a system uid (${uid:-none}, adduser --system)"
+like "$acct" "\\| osapi:x:${gid:-none}:[^|]* \\| " "... whose primary group is the system group osapi (gid ${gid:-none})"
+like "$acct" "\\| [*!][^|]* \\| " "... with no password (a locked shadow entry)"
+like "$acct" "\\| $want_dir$" "$statedir exists: osapi:osapi, mode 0$statemode"
+
+# The shipped config on that host, as an operator checks it before the
+# first start; the probe stands in for the agent's binary.
+install -m 0755 "$PROBE" "$A/usr/bin/osapi"
+out=$(in_root "$A" /usr/sbin/osapi-launch --check -c /etc/osapi/launch.conf 2>&1)
+rc=$?
+is "$rc" 0 "osapi-launch --check accepts the shipped /etc/osapi/launch.conf there"
+[ "$rc" -eq 0 ] || printf '%s\n' "$out" | tail -n 15 | sed 's/^/#   /'
+
+# The launch as osapi-agent-launch.service makes it: only with the
+# directory the package made, as StateDirectory= plans it, can the launcher
+# (no CAP_CHOWN, /var/lib read-only) leave it alone and start the agent.
+OUTPUT=$(as_unit "$A" /usr/sbin/osapi-launch -c /etc/osapi/launch.conf 2>"$SCRATCH/err")
+rc=$?
+is "$rc" 0 "launched as osapi-agent-launch.service does (bounding set ${unit_caps//+/}, read-only /var/lib): the agent starts"
+[ "$rc" -eq 0 ] || sed 's/^/#   /' "$SCRATCH/err"
+like "$(field Uid)" "^${uid:-none}[[:space:]]" "... as osapi"
+is "$(field CWD)" "$statedir" "... in its state directory"
+like "$(account "$A")" "\\| $want_dir$" "... which the launcher left as it was"
+mv "$A$statedir" "$A$statedir.away"
+as_unit "$A" /usr/sbin/osapi-launch -c /etc/osapi/launch.conf >/dev/null 2>"$SCRATCH/err"
+rc=$?
+mv "$A$statedir.away" "$A$statedir"
+is "$rc:$(grep -c 'state-directory.*EROFS' "$SCRATCH/err")" "238:1" \
+	"control: without the directory the same launch stops (state-directory, EROFS, exit 238)"
+
+# Reinstall: the account and the directory stay as they are, with the
+# agent's state, and an operator's change to the directory stays too.
+before=$(account "$A")
+printf 'key\n' >"$A$statedir/state"
+chmod 0600 "$A$statedir/state"
+in_root "$A" chown osapi:osapi "$statedir/state"
+in_root "$A" chmod 0750 "$statedir"
+out=$(in_root "$A" dpkg -i /tmp/osapi-launch.deb 2>&1)
+ok $? "dpkg -i again (a reinstall: postinst configure with the installed version)"
+after=$(account "$A")
+unchanged "... keeps the user and group as they were" "${before% | *}" "${after% | *}"
+like "$after" "\\| osapi:osapi 750 directory$" "... and leaves the operator's mode on $statedir (0750) as it was"
+is "$(in_root "$A" stat -c '%U %a %s' "$statedir/state" 2>&1)" "osapi 600 4" "... and the agent's file in it"
+in_root "$A" chmod "0$statemode" "$statedir"
+
+# Upgrades on a second root: from the package as first shipped (0.1.0-1
+# had no maintainer scripts: the same files, no postinst), then to a later
+# version with these scripts.
+B=$SCRATCH/root-b
+fresh_root "$B"
+rebuild "$B/tmp/first.deb" 0.1.0-0 strip &&
+	cp "$deb" "$B/tmp/osapi-launch.deb" &&
+	rebuild "$B/tmp/next.deb" "$version+next"
+ok $? "the .deb as first shipped (0.1.0-0, no maintainer scripts) and as a later version ($version+next)"
+in_root "$B" dpkg -i /tmp/first.deb >/dev/null 2>&1
+is "$(in_root "$B" getent passwd osapi)$(ls -d "$B$statedir" 2>/dev/null)" "" "... the first made neither the user nor $statedir"
+out=$(in_root "$B" dpkg -i /tmp/osapi-launch.deb 2>&1)
+ok $? "upgrade from it to $version"
+acct=$(account "$B")
+like "$acct" "^osapi:x:[0-9]+:[0-9]+:OSAPI agent,*:$home:$shell \\| .*\\| $want_dir$" "... creates the user and $statedir (osapi:osapi 0$statemode)"
+printf 'key\n' >"$B$statedir/state"
+in_root "$B" chown osapi:osapi "$statedir/state"
+out=$(in_root "$B" dpkg -i /tmp/next.deb 2>&1)
+ok $? "upgrade to $version+next"
+unchanged "... keeps the user, its group and $statedir exactly as they were" "$acct" "$(account "$B")"
+ok "$([ -s "$B$statedir/state" ] && echo 0 || echo 1)" "... with the agent's file in it"
+
+# Purge: the account stays (Debian's practice for system users); the
+# state directory goes only when empty.
+in_root "$B" dpkg --purge osapi-launch >/dev/null 2>&1
+is "$(in_root "$B" getent passwd osapi | cut -d: -f1) $(account "$B" | sed 's/.* | //')" "osapi $want_dir" \
+	"purge keeps the osapi user and a $statedir that holds the agent's state"
+rm -f "$A$statedir/state"
+in_root "$A" dpkg --purge osapi-launch >/dev/null 2>&1
+is "$(in_root "$A" getent passwd osapi | cut -d: -f1) $([ -e "$A$statedir" ] && echo kept || echo removed)" "osapi removed" \
+	"purge keeps the osapi user and removes an empty $statedir"
 done_testing

@@ -41,6 +41,20 @@ like "$scripts" 'groupadd -r osapi|systemd-sysusers' "%pre creates the osapi use
 like "$scripts" 'systemctl .*preset osapi-agent\.service osapi-agent-launch\.service' "%post presets the units"
 like "$(rpm2cpio "$main" | cpio -i --quiet --to-stdout ./usr/lib/sysusers.d/osapi-launch.conf)" \
 	'^u osapi -:osapi ' "the sysusers.d file declares the osapi user"
+# The account and the state directory: what the .deb's postinst makes
+# (tests/t/80-packaging.t installs it), and what launch.conf plans.
+like "$scripts" 'useradd -r -g osapi -d /var/lib/osapi -s /usr/sbin/nologin ' \
+	"%pre without the sysusers macro makes the same user (home /var/lib/osapi, /usr/sbin/nologin)"
+sysusers=$(awk '$1 == "u" {print $(NF - 1), $NF}' "$SRC_DIR/contrib/rpm/osapi-launch.sysusers")
+is "$sysusers" "/var/lib/osapi /usr/sbin/nologin" "the sysusers.d file: home /var/lib/osapi, shell /usr/sbin/nologin"
+# Continuation lines joined: one command a line.
+postinst=$(dpkg-deb -I "$deb" postinst 2>/dev/null | sed -e ':a' -e '/\\$/{N;s/\\\n[[:space:]]*//;ta' -e '}')
+like "$postinst" "adduser --system .*--home ${sysusers% *} .*--shell ${sysusers#* } " \
+	"the .deb's postinst makes the user with the same home and shell"
+like "$(rpm -qp --qf '[%{FILEMODES:perms} %{FILEUSERNAME} %{FILEGROUPNAME} %{FILENAMES}\n]' "$main")" \
+	'^drwx------ osapi osapi /var/lib/osapi$' "the RPM owns /var/lib/osapi, osapi:osapi 0700 (StateDirectoryMode=0700 in launch.conf)"
+like "$(grep -E '^StateDirectory(Mode)?=' "$SRC_DIR/conf/osapi-launch.conf" | tr '\n' ' ')" \
+	'^StateDirectory=osapi StateDirectoryMode=0700 $' "... which is what the shipped launch.conf plans"
 sescripts=$(rpm -qp --scripts "$selinux")
 like "$sescripts" 'semodule -n -s targeted -X 200 -i /usr/share/selinux/packages/targeted/osapi_agent\.pp\.bz2' \
 	"selinux %post installs the module at priority 200"
@@ -58,7 +72,7 @@ explained='
 deb-only ^/usr/share/doc/osapi-launch/changelog\.Debian$	Debian changelog (the spec has %changelog)
 deb-only ^/usr/share/doc/osapi-launch/copyright$	the licence: /usr/share/licenses/ in RPMs
 rpm-only ^/usr/share/licenses/osapi-launch[^/]*/copyright$	the licence, %license in each RPM
-rpm-only ^/usr/lib/sysusers\.d/osapi-launch\.conf$	the RPM declares the osapi user; the .deb leaves it to the operator
+rpm-only ^/usr/lib/sysusers\.d/osapi-launch\.conf$	the RPM declares the osapi user; the .deb makes the same one with adduser in its postinst (no systemd needed)
 rpm-only ^/usr/share/selinux/packages/targeted/osapi_agent\.pp\.bz2$	the compiled module (the .deb ships its sources)
 rpm-only ^/usr/share/selinux/devel/include/distributed/osapi_agent\.if$	its interface, for other modules
 rpm-only ^/var/lib/selinux/targeted/active/modules/200/osapi_agent$	%ghost: the module in the policy store
