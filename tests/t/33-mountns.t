@@ -35,6 +35,8 @@ cleanup() {
 	rm -rf "$SCRATCH" $VARD $USRD $ETCD $HOMEF $ETCF /tmp/osapi-mnt-host $SD
 	[ -z "$made_rw" ] || rm -rf $RW
 	[ -z "$made_mods" ] || rm -rf $MODS
+	umount /var/lib/osapi-mnt-hostro2 /var/lib/osapi-mnt-hostro/sub 2>/dev/null
+	rm -rf /var/lib/osapi-mnt-hostro /var/lib/osapi-mnt-hostro2
 }
 trap cleanup EXIT
 install -d -o osapi -m 0755 $VARD $USRD $ETCD $RW
@@ -91,6 +93,40 @@ agent "ReadOnlyPaths=/var" "ReadWritePaths=$VARD" -- "$all"
 is "$(get W:$VARD/f):$(get W:$RW/f)" ok:EROFS "ReadWritePaths= below ReadOnlyPaths=: the deeper path wins"
 agent "ReadWritePaths=/var" "ReadOnlyPaths=$VARD" -- "$all"
 is "$(get W:$VARD/f):$(get W:$RW/f)" EROFS:ok "ReadOnlyPaths= below ReadWritePaths=: the deeper path wins"
+
+# --- read-only mounts of the host beneath a writable path --------------------
+# systemd never makes a host's read-only mount writable: ReadWritePaths= only
+# keeps a path out of the read-only mounts the sandbox makes.  Here /var/lib
+# holds a directory with a read-only mount beneath it and one that is a
+# read-only mount itself, made in this namespace for the test only.
+HRW=/var/lib/osapi-mnt-hostro
+HRO=/var/lib/osapi-mnt-hostro2
+install -d -o osapi -m 0755 $HRW $HRW/sub $HRO
+mount --bind $HRW/sub $HRW/sub && mount -o remount,bind,ro $HRW/sub &&
+	mount --bind $HRO $HRO && mount -o remount,bind,ro $HRO
+ok $? "host: $HRW/sub and $HRO are read-only bind mounts"
+hw="w $HRW/f; w $HRW/sub/f; w $HRO/f"
+agent "ProtectSystem=strict" "ReadWritePaths=$HRW $HRO" -- "$hw"
+is "$RC:$(get W:$HRW/f):$(get W:$HRW/sub/f):$(get W:$HRO/f)" 0:ok:EROFS:EROFS \
+	"ProtectSystem=strict, ReadWritePaths=: writable, but the host's read-only mounts at and beneath it stay read-only"
+agent "ProtectSystem=full" "ReadWritePaths=$HRW $HRO" -- "$hw"
+is "$RC:$(get W:$HRW/f):$(get W:$HRW/sub/f):$(get W:$HRO/f)" 0:ok:EROFS:EROFS \
+	"ProtectSystem=full, ReadWritePaths= outside its read-only paths: the host's read-only mounts stay read-only"
+# The mount table is read only where a clear could reach a host's mount:
+# under ProtectSystem=strict, not under =full with the path outside /usr,
+# /boot, /etc (about a quarter of a plan's time on a small host).
+if command -v strace >/dev/null; then
+	conf "$C" "ExecStart=/bin/true" User=osapi ProtectSystem=full "ReadWritePaths=$HRW"
+	is "$(strace -f -e trace=openat "$OSAPI_LAUNCH" -c "$C" 2>&1 | grep -c mountinfo)" 0 \
+		"ProtectSystem=full, ReadWritePaths=/var/lib/...: the plan reads no mount table"
+	conf "$C" "ExecStart=/bin/true" User=osapi ProtectSystem=strict "ReadWritePaths=$HRW"
+	like "$(strace -f -e trace=openat "$OSAPI_LAUNCH" -c "$C" 2>&1 | grep -c mountinfo)" '^[1-9]' \
+		"control: ProtectSystem=strict, ReadWritePaths=/var/lib/...: the plan reads the mount table"
+else
+	ok "$([ -n "${CI:-}" ] && echo 1 || echo 0)" "strace not installed (tools/install-deps --test): the mount-table reads are not checked"
+fi
+umount $HRO $HRW/sub
+rm -rf $HRW $HRO
 
 agent "ProtectHome=yes" -- "$all"
 is "$(get R:$HOMEF):$(get R:$ETCF)" EACCES:ok "ProtectHome=yes: the /home file is hidden (a mode-000 directory over /home)"
