@@ -109,6 +109,31 @@ static void observe_plan(const char *step)
 		mark(name);                                                    \
 	} while (0)
 
+/* n children, one after the other, each loading progs (none when nprog is
+ * 0) after no_new_privs and exiting: us per child, fork to reaped.  What
+ * the kernel does for a filter after seccomp(2) returns (freeing the JIT
+ * image and the program, partly deferred to RCU and a worker on this
+ * CPU) falls inside the loop. */
+static double cycle(const struct sock_fprog *progs, int nprog, int n)
+{
+	double a = now_us();
+
+	for (int k = 0; k < n; k++) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+			for (int i = 0; i < nprog; i++)
+				if (syscall(SYS_seccomp,
+					    SECCOMP_SET_MODE_FILTER, 0,
+					    &progs[i]) < 0)
+					_exit(1);
+			_exit(0);
+		}
+		waitpid(pid, NULL, 0);
+	}
+	return (now_us() - a) / n;
+}
+
 /* Times loading each filter CONFIG compiles to, as libseccomp exports it
  * and as the launcher loads it (compacted), n times each, each in a child
  * that has only no_new_privs: what the kernel alone costs. */
@@ -159,6 +184,21 @@ static int load(const char *path, int n)
 					       t);
 				close(pipefd[0]);
 				waitpid(pid, NULL, 0);
+			}
+		}
+		/* The filters' whole cost in a process's life, against the
+		 * same child without them, interleaved in rounds. */
+		{
+			struct sock_fprog progs[SECCOMP_MAX_PROGS];
+			for (int i = 0; i < s.n; i++)
+				progs[i] = (struct sock_fprog){s.prog[i].len,
+							       s.prog[i].insns};
+			for (int r = 0; r < 10; r++) {
+				double none = cycle(progs, 0, n / 10 + 1),
+				       with = cycle(progs, s.n, n / 10 + 1);
+				printf("cycle %s %d %.2f\n",
+				       compact ? "launcher" : "libseccomp", s.n,
+				       with - none);
 			}
 		}
 		seccomp_plan_free(&s);
