@@ -100,9 +100,10 @@ static int op_order(const void *a, const void *b)
 /*
  * A writable or executable path (ReadWritePaths=, ExecPaths=, a
  * StateDirectory=) clears the attribute on its bind mount so that it
- * escapes a read-only or no-exec path above it.  With no such path above
- * it there is nothing to escape: systemd then leaves the mount as the host
- * made it, and so does this, dropping the clear.  That keeps a host's
+ * escapes a read-only or no-exec path of the sandbox above it.  With no
+ * such path above it there is nothing to escape: systemd then leaves the
+ * mount as the host made it, and so does this, dropping the clear; and a
+ * clear never lifts what the host's own mount has.  That keeps a host's
  * read-only mount at or beneath the path as it is without reading the
  * mount table (below), which is the dearest part of a plan (100-250 us
  * for a few dozen mounts).  Only MNT_ATTR ops above that set none of the
@@ -113,6 +114,7 @@ static void drop_idle_clears(struct mount_plan *m)
 	for (size_t i = 0; i < m->n; i++) {
 		struct mount_op *op = &m->v[i];
 		unsigned above = 0;
+		struct statvfs sv;
 		if (op->kind != MNT_ATTR || !op->attr_clr)
 			continue;
 		for (size_t j = 0; j < m->n; j++) {
@@ -123,6 +125,18 @@ static void drop_idle_clears(struct mount_plan *m)
 						     : op->attr_clr;
 		}
 		op->attr_clr &= above;
+		/* Nor what the host's own mount holding the path has: its
+		 * bind would copy that read-only or no-exec mount, and the
+		 * clear would lift the host's attribute, not the sandbox's
+		 * (systemd leaves it).  A mount at the path itself is the
+		 * one statvfs() sees; those beneath are host_locked_mounts().
+		 */
+		if (op->attr_clr && statvfs(op->path, &sv) == 0) {
+			if (sv.f_flag & ST_RDONLY)
+				op->attr_clr &= ~(unsigned)MOUNT_ATTR_RDONLY;
+			if (sv.f_flag & ST_NOEXEC)
+				op->attr_clr &= ~(unsigned)MOUNT_ATTR_NOEXEC;
+		}
 		if (op->attr_clr || op->attr_set)
 			continue;
 		free(op->path);

@@ -35,8 +35,8 @@ cleanup() {
 	rm -rf "$SCRATCH" $VARD $USRD $ETCD $HOMEF $ETCF /tmp/osapi-mnt-host $SD
 	[ -z "$made_rw" ] || rm -rf $RW
 	[ -z "$made_mods" ] || rm -rf $MODS
-	umount /var/lib/osapi-mnt-hostro2 /var/lib/osapi-mnt-hostro/sub 2>/dev/null
-	rm -rf /var/lib/osapi-mnt-hostro /var/lib/osapi-mnt-hostro2
+	umount /var/lib/osapi-mnt-hostro2 /var/lib/osapi-mnt-hostro/sub /var/lib/osapi-mnt-hostnx 2>/dev/null
+	rm -rf /var/lib/osapi-mnt-hostro /var/lib/osapi-mnt-hostro2 /var/lib/osapi-mnt-hostnx
 }
 trap cleanup EXIT
 install -d -o osapi -m 0755 $VARD $USRD $ETCD $RW
@@ -101,7 +101,7 @@ is "$(get W:$VARD/f):$(get W:$RW/f)" EROFS:ok "ReadOnlyPaths= below ReadWritePat
 # read-only mount itself, made in this namespace for the test only.
 HRW=/var/lib/osapi-mnt-hostro
 HRO=/var/lib/osapi-mnt-hostro2
-install -d -o osapi -m 0755 $HRW $HRW/sub $HRO
+install -d -o osapi -m 0755 $HRW $HRW/sub $HRO $HRO/data
 mount --bind $HRW/sub $HRW/sub && mount -o remount,bind,ro $HRW/sub &&
 	mount --bind $HRO $HRO && mount -o remount,bind,ro $HRO
 ok $? "host: $HRW/sub and $HRO are read-only bind mounts"
@@ -125,8 +125,25 @@ if command -v strace >/dev/null; then
 else
 	ok "$([ -n "${CI:-}" ] && echo 1 || echo 0)" "strace not installed (tools/install-deps --test): the mount-table reads are not checked"
 fi
-umount $HRO $HRW/sub
-rm -rf $HRW $HRO
+# A writable or executable path inside a host mount that is read-only or
+# no-exec (not one of its own): its bind copies that mount, and lifting the
+# attribute there would give the agent what the host refuses everyone.
+HNX=/var/lib/osapi-mnt-hostnx
+install -d -o osapi -m 0755 $HNX $HNX/bin
+install -m 0755 /dev/stdin $HNX/bin/hello <<<'#!/bin/sh
+echo hello'
+mount --bind $HNX $HNX && mount -o remount,bind,noexec $HNX
+ok $? "host: $HNX is a no-exec bind mount"
+is "$(setpriv --reuid=osapi --regid=osapi --clear-groups sh -c "touch $HRO/data/f" 2>&1 >/dev/null | grep -c 'Read-only')" 1 \
+	"control: outside the launcher, osapi cannot write $HRO/data (host read-only mount)"
+agent "ProtectSystem=strict" "ReadWritePaths=$HRO/data" -- "w $HRO/data/f"
+is "$RC:$(get W:$HRO/data/f)" 0:EROFS \
+	"ProtectSystem=strict, ReadWritePaths= inside a host read-only mount: stays read-only (EROFS), as under systemd"
+agent "NoExecPaths=/" "ExecPaths=/bin/sh /usr/bin/id /usr/lib $HNX/bin" -- "x $HNX/bin/hello; x /usr/bin/id"
+is "$RC:$(get X:$HNX/bin/hello):$(get X:/usr/bin/id)" 0:EACCES:ok \
+	"NoExecPaths=/, ExecPaths= inside a host no-exec mount: still not executable (EACCES), id runs"
+umount $HRO $HRW/sub $HNX
+rm -rf $HRW $HRO $HNX
 
 agent "ProtectHome=yes" -- "$all"
 is "$(get R:$HOMEF):$(get R:$ETCF)" EACCES:ok "ProtectHome=yes: the /home file is hidden (a mode-000 directory over /home)"
