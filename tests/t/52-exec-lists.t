@@ -136,7 +136,7 @@ fi
 snip=$(awk '/^```sh$/ { b = ""; inb = 1; next } inb && /^```$/ { inb = 0; if (b ~ /ping_group_range/) print b; next } inb { b = b $0 "\n" }' "$guide")
 ok "$([ -n "$snip" ] && echo 0 || echo 1)" "the guide has the ping_group_range snippet"
 l_ping=$(grep -n '60-osapi-ping.conf' "$guide" | head -n 1 | cut -d: -f1)
-l_user=$(grep -n '^useradd --system' "$guide" | head -n 1 | cut -d: -f1)
+l_user=$(grep -n '^[[:space:]]*useradd --system' "$guide" | head -n 1 | cut -d: -f1)
 ok "$([ -n "$l_user" ] && [ -n "$l_ping" ] && [ "$l_user" -lt "$l_ping" ] && echo 0 || echo 1)" \
 	"the osapi user is created (line $l_user) before the sysctl snippet (line $l_ping)"
 # Run it with a fake getent (no osapi group), sysctl and /etc/sysctl.d.
