@@ -345,8 +345,12 @@ static long compare_args(const struct progs *a, const struct progs *b,
 			(*bad)++;                                              \
 		}                                                              \
 	} while (0)
-	for (uint32_t v = 0; v < 2400; v++) {
-		uint32_t nr = v < 1200 ? v : 0x40000000u | (v - 1200);
+	static const uint32_t edge[] = {0xffffffff, 0x3fffffff, 0x7fffffff,
+					0x80000000};
+	for (uint32_t v = 0; v < 2400 + 4; v++) {
+		uint32_t nr = v < 1200	 ? v
+			      : v < 2400 ? 0x40000000u | (v - 1200)
+					 : edge[v - 2400];
 		uint32_t words[12];
 		memset(&d, 0, sizeof(d));
 		d.arch = arch;
@@ -447,6 +451,223 @@ static const struct {
 	{"architectures only", "[Launch]\nSystemCallArchitectures=native\n", 0},
 };
 
+/*
+ * Every path through a program, each checked on an input that takes it.
+ * Sampling arguments can miss a test that needs two of them at once (a
+ * review bent one jset of the i386 ipc(SHMAT) check to ALLOW and the
+ * samples never noticed), so each path is walked instead: every
+ * condition on it reads one 32-bit word of seccomp_data, masked, so the
+ * path's conditions fall apart by word, and a value for each word is
+ * searched for separately.  A path with a word no value satisfies is
+ * infeasible (arch is x86-64 and then i386) and pruned as soon as it is.
+ */
+struct cond {
+	uint32_t off, mask, k;
+	uint16_t op;
+	bool truth;
+};
+
+static bool cond_holds(const struct cond *c, uint32_t x)
+{
+	uint32_t a = x & c->mask;
+	bool t;
+
+	switch (c->op) {
+	case BPF_JEQ:
+		t = a == c->k;
+		break;
+	case BPF_JGT:
+		t = a > c->k;
+		break;
+	case BPF_JGE:
+		t = a >= c->k;
+		break;
+	default:
+		t = (a & c->k) != 0;
+	}
+	return t == c->truth;
+}
+
+/* A value of word off meeting every condition on it: the constants and
+ * their neighbours first, then repairs of the first condition broken. */
+static bool solve_word(const struct cond *cs, int n, uint32_t off,
+		       uint32_t *out)
+{
+	uint32_t cand[1024];
+	size_t nc = 0;
+
+	cand[nc++] = 0;
+	cand[nc++] = 0xffffffff;
+	for (int i = 0; i < n && nc + 4 <= sizeof(cand) / sizeof(*cand); i++)
+		if (cs[i].off == off) {
+			cand[nc++] = cs[i].k;
+			cand[nc++] = cs[i].k + 1;
+			cand[nc++] = cs[i].k - 1;
+			cand[nc++] = ~cs[i].k;
+		}
+	for (int tries = 0; tries < 3000; tries++) {
+		uint32_t x = (size_t)tries < nc	 ? cand[tries]
+			     : next_random() & 1 ? cand[next_random() % nc]
+						 : next_random();
+		for (int round = 0; round < 64; round++) {
+			const struct cond *c = NULL;
+			uint32_t r = next_random() % 3, m;
+			for (int i = 0; i < n && !c; i++)
+				if (cs[i].off == off && !cond_holds(&cs[i], x))
+					c = &cs[i];
+			if (!c) {
+				*out = x;
+				return true;
+			}
+			switch (c->op) {
+			case BPF_JEQ:
+				if (c->truth)
+					x = (x & ~c->mask) | (c->k & c->mask);
+				else if (c->mask) {
+					uint32_t bit =
+						(1u << (next_random() % 32)) &
+						c->mask;
+					x ^= bit ? bit : c->mask & -c->mask;
+				}
+				break;
+			case BPF_JGT:
+				x = c->truth ? c->k + 1 + r : c->k - r;
+				break;
+			case BPF_JGE:
+				x = c->truth ? c->k + r : c->k - 1 - r;
+				break;
+			default:
+				m = c->k & c->mask;
+				if (!c->truth)
+					x &= ~m;
+				else if (m) {
+					uint32_t bit =
+						(1u << (next_random() % 32)) &
+						m;
+					x |= bit ? bit : m & -m;
+				}
+			}
+		}
+	}
+	return false;
+}
+
+struct walk {
+	const struct progs *prog, *other;
+	struct cond cs[512];
+	int n;
+	long paths, pruned, differ, unwalkable;
+	struct seccomp_data bad;
+};
+
+static bool word_solvable(const struct walk *w, uint32_t off)
+{
+	uint32_t x;
+
+	return solve_word(w->cs, w->n, off, &x);
+}
+
+/* At a return: one input for the path, run through both programs. */
+static void walk_leaf(struct walk *w, uint32_t ret)
+{
+	struct seccomp_data d;
+
+	memset(&d, 0, sizeof(d));
+	for (uint32_t off = 0; off < sizeof(d); off += 4) {
+		uint32_t x;
+		bool used = false;
+		for (int i = 0; i < w->n; i++)
+			used |= w->cs[i].off == off;
+		if (!used)
+			continue;
+		if (!solve_word(w->cs, w->n, off, &x)) {
+			w->pruned++;
+			return;
+		}
+		memcpy((char *)&d + off, &x, 4);
+	}
+	w->paths++;
+	if (interpret(w->prog->f, w->prog->len, &d) != ret ||
+	    interpret(w->other->f, w->other->len, &d) != ret) {
+		if (!w->differ)
+			w->bad = d;
+		w->differ++;
+	}
+}
+
+static void walk(struct walk *w, unsigned pc, uint32_t off, uint32_t mask)
+{
+	for (; pc < w->prog->len; pc++) {
+		const struct sock_filter *i = &w->prog->f[pc];
+		if (i->code == (BPF_LD | BPF_W | BPF_ABS)) {
+			off = i->k;
+			mask = 0xffffffff;
+		} else if (i->code == (BPF_ALU | BPF_AND | BPF_K)) {
+			mask &= i->k;
+		} else if (i->code == (BPF_JMP | BPF_JA)) {
+			pc += i->k;
+		} else if (i->code == (BPF_RET | BPF_K)) {
+			walk_leaf(w, i->k);
+			return;
+		} else if (BPF_CLASS(i->code) == BPF_JMP &&
+			   BPF_SRC(i->code) == BPF_K && off != UINT32_MAX &&
+			   w->n < (int)(sizeof(w->cs) / sizeof(*w->cs))) {
+			for (int t = 1; t >= 0; t--) {
+				w->cs[w->n++] = (struct cond){
+					off, mask, i->k, BPF_OP(i->code), t};
+				if (word_solvable(w, off))
+					walk(w, pc + 1 + (t ? i->jt : i->jf),
+					     off, mask);
+				else
+					w->pruned++;
+				w->n--;
+			}
+			return;
+		} else {
+			w->unwalkable++; /* anything else: not this model */
+			return;
+		}
+	}
+	w->unwalkable++;
+}
+
+/* Both directions: every path of each program, on the other. */
+static bool compare_paths(const char *what, const struct progs *lib,
+			  const struct progs *opt)
+{
+	struct walk *a = calloc(1, sizeof(*a)), *b = calloc(1, sizeof(*b));
+	bool same;
+
+	a->prog = lib;
+	a->other = opt;
+	b->prog = opt;
+	b->other = lib;
+	walk(a, 0, UINT32_MAX, 0);
+	walk(b, 0, UINT32_MAX, 0);
+	same = a->paths > 0 && b->paths > 0 && !a->differ && !b->differ &&
+	       !a->unwalkable && !b->unwalkable;
+	ok(same,
+	   "%s: same action on every path of both programs (%ld and %ld "
+	   "paths, %ld and %ld infeasible branches pruned)",
+	   what, a->paths, b->paths, a->pruned, b->pruned);
+	if (a->differ || b->differ) {
+		const struct seccomp_data *d = a->differ ? &a->bad : &b->bad;
+		printf("#   %ld differ, first arch %#x nr %#x args %#llx %#llx "
+		       "%#llx\n",
+		       a->differ + b->differ, d->arch, (uint32_t)d->nr,
+		       (unsigned long long)d->args[0],
+		       (unsigned long long)d->args[1],
+		       (unsigned long long)d->args[2]);
+	}
+	if (a->unwalkable || b->unwalkable)
+		printf("#   %ld paths with an instruction the walk does not "
+		       "model\n",
+		       a->unwalkable + b->unwalkable);
+	free(a);
+	free(b);
+	return same;
+}
+
 /* The filters before the main one: the restrictions.  The first case is
  * the shipped config itself (argv[1]). */
 static const struct {
@@ -523,6 +744,7 @@ static void restrictions(const char *shipped_path)
 			   restrict_cases[c].what, opt.len,
 			   restrict_cases[c].max_len);
 		compare_with_args(restrict_cases[c].what, &lib, &opt);
+		compare_paths(restrict_cases[c].what, &lib, &opt);
 		ok(kernel_accepts(&opt), "%s: the kernel loads it",
 		   restrict_cases[c].what);
 		/* The comparison can fail: one return changed. */
@@ -544,6 +766,52 @@ static void restrictions(const char *shipped_path)
 			   "control: a rewritten program with one return "
 			   "changed differs (%ld inputs, first nr %#x)",
 			   bad, bad_nr);
+			{
+				struct walk *w = calloc(1, sizeof(*w));
+				w->prog = &lib;
+				w->other = &bent;
+				walk(w, 0, UINT32_MAX, 0);
+				ok(w->differ > 0,
+				   "control: the path walk finds it too (%ld "
+				   "of %ld paths)",
+				   w->differ, w->paths);
+				free(w);
+			}
+			free(bent.f);
+		}
+		/* The review's bend: one argument test (MemoryDenyWrite
+		 * Execute's SHM_EXEC on i386 ipc(SHMAT)) sent to ALLOW, which
+		 * sampling arguments one word at a time missed. */
+		if (c == 1) {
+			struct progs bent = {malloc(opt.len * sizeof(*opt.f)),
+					     opt.len};
+			struct walk *w = calloc(1, sizeof(*w));
+			int at = -1, allow = -1;
+			memcpy(bent.f, opt.f, opt.len * sizeof(*opt.f));
+			for (int i = opt.len - 1; i >= 0 && at < 0; i--)
+				if (bent.f[i].code ==
+					    (BPF_JMP | BPF_JSET | BPF_K) &&
+				    bent.f[i].k == 0x8000 /* SHM_EXEC */)
+					at = i;
+			for (int i = at + 1;
+			     at >= 0 && i < opt.len && i <= at + 256; i++)
+				if (bent.f[i].code == (BPF_RET | BPF_K) &&
+				    bent.f[i].k == SECCOMP_RET_ALLOW) {
+					allow = i;
+					break;
+				}
+			if (at >= 0 && allow >= 0) {
+				bent.f[at].jt = (uint8_t)(allow - at - 1);
+				w->prog = &lib;
+				w->other = &bent;
+				walk(w, 0, UINT32_MAX, 0);
+			}
+			ok(at >= 0 && allow >= 0 && w->differ > 0,
+			   "control: the SHM_EXEC test of i386 ipc() sent to "
+			   "ALLOW is found by the path walk (%ld of %ld "
+			   "paths)",
+			   w->differ, w->paths);
+			free(w);
 			free(bent.f);
 		}
 		free(lib.f);
