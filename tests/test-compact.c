@@ -402,6 +402,22 @@ static bool compare_with_args(const char *what, const struct progs *lib,
 	return all;
 }
 
+/* A copy of p with its last ALLOW return changed to EPERM: a control
+ * that the comparisons can fail. */
+static struct progs bend_last_allow(const struct progs *p)
+{
+	struct progs bent = {malloc(p->len * sizeof(*p->f)), p->len};
+
+	memcpy(bent.f, p->f, p->len * sizeof(*p->f));
+	for (int i = p->len - 1; i >= 0; i--)
+		if (bent.f[i].code == (BPF_RET | BPF_K) &&
+		    bent.f[i].k == SECCOMP_RET_ALLOW) {
+			bent.f[i].k = SECCOMP_RET_ERRNO | EPERM;
+			break;
+		}
+	return bent;
+}
+
 /* The kernel's own checker on the compacted program, in a child. */
 static bool kernel_accepts(const struct progs *p)
 {
@@ -749,17 +765,9 @@ static void restrictions(const char *shipped_path)
 		   restrict_cases[c].what);
 		/* The comparison can fail: one return changed. */
 		if (c == 0) {
-			struct progs bent = {malloc(opt.len * sizeof(*opt.f)),
-					     opt.len};
+			struct progs bent = bend_last_allow(&opt);
 			uint32_t bad_nr = 0;
 			long bad = 0;
-			memcpy(bent.f, opt.f, opt.len * sizeof(*opt.f));
-			for (int i = opt.len - 1; i >= 0; i--)
-				if (bent.f[i].code == (BPF_RET | BPF_K) &&
-				    bent.f[i].k == SECCOMP_RET_ALLOW) {
-					bent.f[i].k = SECCOMP_RET_ERRNO | EPERM;
-					break;
-				}
 			compare_args(&lib, &bent, AUDIT_ARCH_X86_64, &bad_nr,
 				     &bad);
 			ok(bad > 0,
@@ -840,17 +848,9 @@ int main(int argc, char **argv)
 		   cases[c].what);
 		/* The comparison can fail: change one return of the tree. */
 		if (c == 0) {
-			struct progs bent = {malloc(tree.len * sizeof(*tree.f)),
-					     tree.len};
+			struct progs bent = bend_last_allow(&tree);
 			uint32_t bad_nr = 0;
 			long bad = 0;
-			memcpy(bent.f, tree.f, tree.len * sizeof(*tree.f));
-			for (int i = tree.len - 1; i >= 0; i--)
-				if (bent.f[i].code == (BPF_RET | BPF_K) &&
-				    bent.f[i].k == SECCOMP_RET_ALLOW) {
-					bent.f[i].k = SECCOMP_RET_ERRNO | EPERM;
-					break;
-				}
 			compare_arch(&lib, &bent, AUDIT_ARCH_X86_64, &bad_nr,
 				     &bad);
 			ok(bad > 0,

@@ -135,6 +135,20 @@ static void note_build_id(struct lib_search *ls, const char *p, const char *end,
 	}
 }
 
+/* Read from the mapped image: the build-id of the code running now, even
+ * if the file was replaced since it was loaded. */
+static void object_build_id(struct lib_search *ls,
+			    const struct dl_phdr_info *info)
+{
+	for (ElfW(Half) i = 0; i < info->dlpi_phnum && !ls->build_id[0]; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		const char *p = (const char *)(info->dlpi_addr + ph->p_vaddr);
+		if (ph->p_type == PT_NOTE)
+			note_build_id(ls, p, p + ph->p_memsz,
+				      ph->p_align == 8 ? 8 : 4);
+	}
+}
+
 static int find_lib(struct dl_phdr_info *info, size_t size, void *data)
 {
 	struct lib_search *ls = data;
@@ -151,15 +165,7 @@ static int find_lib(struct dl_phdr_info *info, size_t size, void *data)
 		return 0;
 	ls->found = true;
 	ls->name = info->dlpi_name ? info->dlpi_name : "";
-	/* Read from the mapped image: the build-id of the code running now,
-	 * even if the file was replaced since it was loaded. */
-	for (ElfW(Half) i = 0; i < info->dlpi_phnum && !ls->build_id[0]; i++) {
-		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-		const char *p = (const char *)(info->dlpi_addr + ph->p_vaddr);
-		if (ph->p_type == PT_NOTE)
-			note_build_id(ls, p, p + ph->p_memsz,
-				      ph->p_align == 8 ? 8 : 4);
-	}
+	object_build_id(ls, info);
 	return 1;
 }
 
@@ -205,13 +211,7 @@ static int find_exe(struct dl_phdr_info *info, size_t size, void *data)
 
 	(void)size;
 	ls->found = true;
-	for (ElfW(Half) i = 0; i < info->dlpi_phnum && !ls->build_id[0]; i++) {
-		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-		const char *p = (const char *)(info->dlpi_addr + ph->p_vaddr);
-		if (ph->p_type == PT_NOTE)
-			note_build_id(ls, p, p + ph->p_memsz,
-				      ph->p_align == 8 ? 8 : 4);
-	}
+	object_build_id(ls, info);
 	return 1;
 }
 
