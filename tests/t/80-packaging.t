@@ -301,4 +301,31 @@ rm -f "$A$statedir/state"
 in_root "$A" dpkg --purge osapi-launch >/dev/null 2>&1
 is "$(in_root "$A" getent passwd osapi | cut -d: -f1) $([ -e "$A$statedir" ] && echo kept || echo removed)" "osapi removed" \
 	"purge keeps the osapi user and removes an empty $statedir"
+# An older adduser (Ubuntu 22.04's 3.118) knows --gecos, not --comment: the
+# postinst asks adduser's help.  Here a wrapper hides --comment from a
+# fresh root's adduser and refuses it, as the older one would.
+G=$SCRATCH/root-g
+fresh_root "$G"
+mv "$G/usr/sbin/adduser" "$G/usr/sbin/adduser.real"
+# addgroup is adduser under another name (the name picks the mode).
+ln -sf adduser.real "$G/usr/sbin/addgroup"
+cat >"$G/usr/sbin/adduser" <<'EOF_SH'
+#!/bin/sh
+for a in "$@"; do
+	case $a in
+	--comment) echo "adduser: Unknown option: comment" >&2; exit 1 ;;
+	--help) /usr/sbin/adduser.real --help 2>&1 | grep -v -- --comment; exit 0 ;;
+	esac
+done
+exec /usr/sbin/adduser.real "$@"
+EOF_SH
+chmod 0755 "$G/usr/sbin/adduser"
+is "$(in_root "$G" adduser --comment x y 2>&1)" "adduser: Unknown option: comment" "an adduser without --comment (the wrapper)"
+cp "$deb" "$G/tmp/osapi-launch.deb"
+in_root "$G" dpkg -i /tmp/osapi-launch.deb >/dev/null 2>&1
+ok $? "dpkg -i installs the .deb with that adduser"
+like "$(account "$G")" "^osapi:x:[0-9]+:[0-9]+:OSAPI agent,*:$home:$shell \\| .*\\| $want_dir$" \
+	"... and the postinst created the user through --gecos, and $statedir"
+rm -rf "$G"
+
 done_testing
