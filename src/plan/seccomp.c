@@ -978,11 +978,10 @@ static bool build_learn(struct seccomp_plan *s, const struct config *c,
 
 /* What the launch needs of SystemCallFilter= besides the programs; a
  * cache hit reads it with them. */
-static bool derive(struct seccomp_plan *s, const struct config *c)
+static void derive(struct seccomp_plan *s, const struct config *c)
 {
 	s->exec_call = seccomp_exec_call(c);
 	s->write_ok = seccomp_config_allows(c, "write");
-	return true;
 }
 
 bool seccomp_plan_build(struct seccomp_plan *s, const struct config *c,
@@ -1018,8 +1017,10 @@ bool seccomp_plan_build(struct seccomp_plan *s, const struct config *c,
 	      c->restrict_namespaces != namespace_flags_all()) &&
 	    !c->lock_personality && !c->restrict_realtime &&
 	    !c->restrict_suid_sgid && !c->memory_deny_write_execute &&
-	    !c->protect_clock && !c->protect_hostname && !c->private_devices)
-		return derive(s, c); /* nothing to filter */
+	    !c->protect_clock && !c->protect_hostname && !c->private_devices) {
+		derive(s, c);
+		return true; /* nothing to filter */
+	}
 	/* Known without compiling, so a cache hit still says what it holds. */
 	s->allow_list =
 		c->syscall_filter.n && c->syscall_filter.v[0].s[0] != '~';

@@ -210,7 +210,6 @@ static int find_exe(struct dl_phdr_info *info, size_t size, void *data)
 	struct lib_search *ls = data;
 
 	(void)size;
-	ls->found = true;
 	object_build_id(ls, info);
 	return 1;
 }
